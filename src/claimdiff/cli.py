@@ -1,0 +1,651 @@
+"""The command line: a thin click layer over the library.
+
+Every command loads, computes a value with the library and hands it to a renderer
+or an exporter. Errors from the library are turned into one line and an exit code
+in exactly one place (:meth:`ClaimdiffGroup.invoke`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from claimdiff import __version__
+from claimdiff.errors import ClaimdiffError, CorpusError, UsageError
+from claimdiff.model import (
+    FORMAT_VERSION,
+    CompareOptions,
+    ContradictionKind,
+    Corpus,
+    Problem,
+    Report,
+    Status,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_CODES = """\b
+Exit codes:
+  0  success (validate: no errors; contradictions --check: none found)
+  1  the corpus has errors, a reference or output is wrong,
+     or contradictions --check found some
+  2  usage error (unknown option, bad value)
+  130 interrupted (Ctrl-C)
+"""
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+# --------------------------------------------------------------------------- plumbing
+
+
+@dataclass
+class Settings:
+    color: str = "auto"
+
+
+def _console(ctx: click.Context, *, stderr: bool = False) -> Any:
+    """A Rich console honouring ``--color``, ``NO_COLOR`` and pipes."""
+    from rich.console import Console
+
+    settings = ctx.find_object(Settings) or Settings()
+    kwargs: dict[str, Any] = {"stderr": stderr, "highlight": False, "emoji": False}
+    if settings.color == "always":
+        kwargs["force_terminal"] = True
+    elif settings.color == "never":
+        kwargs["no_color"] = True
+        kwargs["color_system"] = None
+    if "NO_COLOR" in os.environ and settings.color != "always":
+        kwargs["no_color"] = True
+    stream = sys.stderr if stderr else sys.stdout
+    if not stream.isatty() and settings.color != "always":
+        kwargs["color_system"] = None
+        kwargs.setdefault("width", int(os.environ.get("COLUMNS", "120")))
+    kwargs["file"] = stream
+    return Console(**kwargs)
+
+
+class ClaimdiffGroup(click.Group):
+    """The group that turns claimdiff's own errors into one line and an exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CorpusError as exc:
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            click.echo(f"claimdiff: {exc.message} (nothing compared; see above)", err=True)
+            ctx.exit(exc.exit_code)
+        except ClaimdiffError as exc:
+            click.echo(f"claimdiff: error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("claimdiff: interrupted", err=True)
+            ctx.exit(130)
+        except BrokenPipeError:
+            # The reader went away (`claimdiff claims | head`): not an error of ours.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            ctx.exit(1)
+
+
+def corpus_argument(func: F) -> F:
+    func = click.option(
+        "--no-cache",
+        is_flag=True,
+        help="Do not read or write the parse cache (see CLAIMDIFF_CACHE_DIR).",
+    )(func)
+    func = click.option(
+        "--skip-invalid",
+        is_flag=True,
+        help="Go on with the valid files when some have errors (warns what was skipped).",
+    )(func)
+    return click.argument(
+        "corpus",
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        default="claims",
+        required=False,
+    )(func)
+
+
+def engine_options(func: F) -> F:
+    defaults = CompareOptions()
+    func = click.option(
+        "--match-threshold",
+        type=click.FloatRange(0, 1),
+        default=defaults.match_threshold,
+        show_default=True,
+        help="Combined score above which two claims state the same thing.",
+    )(func)
+    func = click.option(
+        "--actor-threshold",
+        type=click.FloatRange(0, 100),
+        default=defaults.actor_threshold,
+        show_default=True,
+        help="Fuzzy score (0-100) above which two actor names are one entity.",
+    )(func)
+    return func
+
+
+def _options(kwargs: dict[str, Any]) -> CompareOptions:
+    import dataclasses
+
+    return dataclasses.replace(
+        CompareOptions(),
+        match_threshold=kwargs.pop("match_threshold"),
+        actor_threshold=kwargs.pop("actor_threshold"),
+    )
+
+
+def _load(ctx: click.Context, corpus: Path, skip_invalid: bool, no_cache: bool) -> Corpus:
+    from claimdiff.load import load_corpus
+
+    result = load_corpus(corpus, use_cache=not no_cache)
+    errors = [p for p in result.problems if p.is_error]
+    if errors and not skip_invalid:
+        raise CorpusError(result.problems)
+    if result.skipped:
+        err = _console(ctx, stderr=True)
+        from rich.text import Text
+
+        total = sum(s.claims for s in result.skipped)
+        for problem in errors:
+            click.echo(str(problem), err=True)
+        for skipped in result.skipped:
+            err.print(
+                Text(
+                    f"WARNING: skipped {skipped.path} ({skipped.problems} error(s), "
+                    f"{skipped.claims} claim(s) not compared)",
+                    style="bold yellow",
+                )
+            )
+        err.print(
+            Text(
+                f"WARNING: --skip-invalid left out {len(result.skipped)} file(s) holding "
+                f"{total} claim(s); results are incomplete.",
+                style="bold yellow",
+            )
+        )
+    return result.corpus
+
+
+def _compare(corpus: Corpus, options: CompareOptions) -> Report:
+    from claimdiff.compare import compare
+
+    return compare(corpus, options)
+
+
+def _emit(
+    ctx: click.Context,
+    text: str,
+    output: str,
+    corpus_root: Path | None,
+) -> None:
+    """Print to stdout for ``-o -``, else write atomically and say where on stderr."""
+    if output == "-":
+        click.echo(text, nl=False)
+        return
+    from claimdiff.output import check_output_path, write_atomic
+
+    path = Path(output)
+    check_output_path(path, corpus_root)
+    write_atomic(path, text)
+    click.echo(f"claimdiff: wrote {path}", err=True)
+
+
+def _resolve_format(fmt: str | None, output: str, allowed: Sequence[str]) -> str:
+    """``--format`` wins; else the ``-o`` file's extension; else the terminal table."""
+    if fmt is not None:
+        return fmt
+    if output != "-":
+        from claimdiff.export import format_from_path
+
+        inferred = format_from_path(output)
+        if inferred is None or inferred.value not in allowed:
+            raise UsageError(
+                f"cannot tell the format from '{output}'; pass --format "
+                f"({'|'.join(a for a in allowed if a != 'table')})"
+            )
+        return inferred.value
+    return "table"
+
+
+def _show(
+    ctx: click.Context,
+    view: str,
+    report: Report,
+    fmt: str,
+    output: str,
+    corpus_root: Path,
+) -> None:
+    from claimdiff import export
+
+    if fmt == "table":
+        if output != "-":
+            raise UsageError("the terminal table goes to stdout; use --format csv|json|... with -o")
+        from claimdiff import render
+
+        renderer = getattr(render, f"render_{view}")
+        _console(ctx).print(renderer(report))
+        return
+    text = export.export(export.View(view), export.Format(fmt), report)
+    _emit(ctx, text, output, corpus_root)
+
+
+def format_option(choices: Sequence[str], default: str | None = None) -> Callable[[F], F]:
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(list(choices)),
+        default=default,
+        help="Output format; 'table' is the terminal view. "
+        + ("Inferred from -o's extension when not given." if default is None else ""),
+    )
+
+
+output_option = click.option(
+    "-o",
+    "--output",
+    default="-",
+    show_default=True,
+    metavar="FILE",
+    help="Write to FILE (atomically; never inside the corpus). '-' is stdout.",
+)
+
+EXPORT_FORMATS = ("table", "csv", "tsv", "json", "markdown", "html")
+
+
+# --------------------------------------------------------------------------- commands
+
+
+@click.group(cls=ClaimdiffGroup, context_settings=CONTEXT, epilog=EXIT_CODES)
+@click.version_option(__version__, "-V", "--version", prog_name="claimdiff")
+@click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour in terminal output. NO_COLOR in the environment means never; "
+    "piped output is always plain.",
+)
+@click.pass_context
+def cli(ctx: click.Context, color: str) -> None:
+    """Compare what different articles claim.
+
+    Each article is a YAML claim file in a corpus directory (default ./claims).
+    claimdiff validates them, matches claims across articles and reports where
+    the sources agree and where they contradict each other.
+    """
+    ctx.obj = Settings(color=color)
+
+
+@cli.command(epilog=EXIT_CODES)
+@corpus_argument
+@click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="'text': one problem per line; 'json': for tools.",
+)
+@click.option("--watch", is_flag=True, help="Re-validate on every save and show what changed.")
+@click.option(
+    "--interval",
+    type=click.FloatRange(0.05, 60),
+    default=0.5,
+    show_default=True,
+    help="With --watch: seconds between checks for changes.",
+)
+@click.pass_context
+def validate(
+    ctx: click.Context,
+    corpus: Path,
+    skip_invalid: bool,
+    no_cache: bool,
+    strict: bool,
+    fmt: str,
+    watch: bool,
+    interval: float,
+) -> None:
+    """Check every claim file of CORPUS and list every problem, sorted.
+
+    Problems are printed one per line as FILE:LINE:COL: SEVERITY [CODE] MESSAGE.
+    Errors exit 1; warnings alone exit 0 unless --strict. --skip-invalid has no
+    effect here (validate always reports everything).
+    """
+    from claimdiff.load import load_corpus
+
+    if watch:
+        from claimdiff.watch import watch_corpus
+
+        watch_corpus(
+            corpus,
+            interval=interval,
+            use_cache=not no_cache,
+            echo=lambda line: click.echo(line),
+        )
+        return
+    result = load_corpus(corpus, use_cache=not no_cache)
+    problems = sorted(result.problems)
+    n_err = sum(1 for p in problems if p.is_error)
+    n_warn = len(problems) - n_err
+    n_claims = len(result.corpus.claims()) + sum(s.claims for s in result.skipped)
+    n_files = len(result.corpus.articles) + len(result.skipped)
+    if fmt == "json":
+        doc = {
+            "format": FORMAT_VERSION,
+            "kind": "claimdiff.problems",
+            "corpus": str(corpus),
+            "summary": {
+                "files": n_files,
+                "claims": n_claims,
+                "errors": n_err,
+                "warnings": n_warn,
+            },
+            "problems": [_problem_json(p) for p in problems],
+        }
+        click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+    else:
+        for problem in problems:
+            click.echo(str(problem))
+        click.echo(
+            f"{corpus}: {n_files} file(s), {n_claims} claim(s): "
+            f"{n_err} error(s), {n_warn} warning(s)",
+            err=True,
+        )
+    if n_err or (strict and n_warn):
+        ctx.exit(1)
+
+
+def _problem_json(problem: Problem) -> dict[str, Any]:
+    return {
+        "path": problem.path,
+        "line": problem.line,
+        "col": problem.col,
+        "severity": problem.severity.value,
+        "code": problem.code,
+        "message": problem.message,
+    }
+
+
+@cli.command()
+@output_option
+@click.pass_context
+def schema(ctx: click.Context, output: str) -> None:
+    """Print the JSON Schema (draft 2020-12) of a claim file.
+
+    Point your editor at it: claim files that start with
+    '# yaml-language-server: $schema=PATH' are validated and autocompleted by
+    editors using the YAML language server.
+    """
+    from claimdiff.schema import claim_file_schema
+
+    text = json.dumps(claim_file_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    _emit(ctx, text, output, None)
+
+
+@cli.command(epilog=EXIT_CODES)
+@corpus_argument
+@click.option(
+    "--article", "articles", multiple=True, metavar="ID", help="Only this article (repeatable)."
+)
+@click.option(
+    "--who", metavar="TEXT", help="Only claims naming this actor (or one of its aliases)."
+)
+@format_option(["table", "json", "csv", "markdown"], default="table")
+@output_option
+@click.pass_context
+def claims(
+    ctx: click.Context,
+    corpus: Path,
+    skip_invalid: bool,
+    no_cache: bool,
+    articles: tuple[str, ...],
+    who: str | None,
+    fmt: str,
+    output: str,
+) -> None:
+    """List the claims of each article: a table per article with title, outlet and date."""
+    from claimdiff.query import empty_report, select_corpus
+
+    loaded = _load(ctx, corpus, skip_invalid, no_cache)
+    report = empty_report(select_corpus(loaded, articles, who))
+    _show(ctx, "claims", report, fmt, output, corpus)
+
+
+@cli.command(epilog=EXIT_CODES)
+@corpus_argument
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    type=click.Choice([k.value for k in ContradictionKind]),
+    help="Only this kind of contradiction (repeatable).",
+)
+@click.option(
+    "--article",
+    "articles",
+    multiple=True,
+    metavar="ID",
+    help="Only contradictions involving this article (repeatable).",
+)
+@format_option(["table", "json", "markdown", "csv", "html"], default=None)
+@output_option
+@click.option("--check", is_flag=True, help="Exit 1 when any contradiction is shown (for CI).")
+@engine_options
+@click.pass_context
+def contradictions(
+    ctx: click.Context,
+    corpus: Path,
+    skip_invalid: bool,
+    no_cache: bool,
+    kinds: tuple[str, ...],
+    articles: tuple[str, ...],
+    fmt: str | None,
+    output: str,
+    check: bool,
+    **kwargs: Any,
+) -> None:
+    """Show each contradiction side by side: articles, claims, quotes, kind, score and why."""
+    from claimdiff.query import select_report
+
+    options = _options(kwargs)
+    fmt = _resolve_format(fmt, output, ["table", "json", "markdown", "csv", "html"])
+    report = _compare(_load(ctx, corpus, skip_invalid, no_cache), options)
+    report = select_report(report, articles=articles, kinds=[ContradictionKind(k) for k in kinds])
+    _show(ctx, "contradictions", report, fmt, output, corpus)
+    if check and report.contradictions:
+        ctx.exit(1)
+
+
+@cli.command(epilog=EXIT_CODES)
+@corpus_argument
+@click.option(
+    "--min-sources",
+    type=click.IntRange(1),
+    default=1,
+    show_default=True,
+    help="Only statements with at least N independent sources.",
+)
+@click.option(
+    "--article",
+    "articles",
+    multiple=True,
+    metavar="ID",
+    help="Only agreements involving this article (repeatable).",
+)
+@format_option(["table", "json", "markdown", "csv", "html"], default=None)
+@output_option
+@engine_options
+@click.pass_context
+def agreements(
+    ctx: click.Context,
+    corpus: Path,
+    skip_invalid: bool,
+    no_cache: bool,
+    min_sources: int,
+    articles: tuple[str, ...],
+    fmt: str | None,
+    output: str,
+    **kwargs: Any,
+) -> None:
+    """Show statements made by two or more articles, with their independent sources."""
+    from claimdiff.query import select_report
+
+    options = _options(kwargs)
+    fmt = _resolve_format(fmt, output, ["table", "json", "markdown", "csv", "html"])
+    report = _compare(_load(ctx, corpus, skip_invalid, no_cache), options)
+    report = select_report(report, articles=articles, min_sources=min_sources)
+    _show(ctx, "agreements", report, fmt, output, corpus)
+
+
+@cli.command(epilog=EXIT_CODES)
+@click.argument("ref_a", metavar="REF")
+@click.argument("ref_b", metavar="REF")
+@click.option(
+    "--corpus",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default="claims",
+    show_default=True,
+    help="The corpus directory.",
+)
+@click.option("--no-cache", is_flag=True, help="Do not use the parse cache.")
+@format_option(["table", "json"], default="table")
+@engine_options
+@click.pass_context
+def explain(
+    ctx: click.Context,
+    ref_a: str,
+    ref_b: str,
+    corpus: Path,
+    no_cache: bool,
+    fmt: str,
+    **kwargs: Any,
+) -> None:
+    """Explain how two claims (ARTICLE#CLAIM) compare and what decided the verdict.
+
+    Shows per-field similarities, normalised forms, time intervals, the rule that
+    decided, and what would change the verdict.
+    """
+    from claimdiff.compare import explain as explain_pair
+
+    options = _options(kwargs)
+    loaded = _load(ctx, corpus, False, no_cache)
+    explanation = explain_pair(loaded, ref_a, ref_b, options)
+    if fmt == "json":
+        from claimdiff.export import explanation_json
+
+        click.echo(explanation_json(explanation), nl=False)
+    else:
+        from claimdiff.render import render_explanation
+
+        _console(ctx).print(render_explanation(explanation))
+
+
+@cli.command(epilog=EXIT_CODES)
+@corpus_argument
+@format_option(EXPORT_FORMATS, default=None)
+@output_option
+@click.option(
+    "--article",
+    "articles",
+    multiple=True,
+    metavar="ID",
+    help="Only rows involving this article (repeatable).",
+)
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    type=click.Choice([s.value for s in Status]),
+    help="Only rows with this status (repeatable).",
+)
+@engine_options
+@click.pass_context
+def table(
+    ctx: click.Context,
+    corpus: Path,
+    skip_invalid: bool,
+    no_cache: bool,
+    fmt: str | None,
+    output: str,
+    articles: tuple[str, ...],
+    statuses: tuple[str, ...],
+    **kwargs: Any,
+) -> None:
+    """The comparison table: statements as rows, articles as columns.
+
+    Each row gives the statement's who / did / whom / when, its status
+    (corroborated by N sources, contradicted with kinds, unique) and what each
+    article says. Exports: csv, tsv, json, markdown, html (one self-contained page).
+    """
+    from claimdiff.query import select_report
+
+    options = _options(kwargs)
+    fmt = _resolve_format(fmt, output, EXPORT_FORMATS)
+    report = _compare(_load(ctx, corpus, skip_invalid, no_cache), options)
+    report = select_report(report, articles=articles, statuses=[Status(s) for s in statuses])
+    _show(ctx, "table", report, fmt, output, corpus)
+
+
+@cli.command(epilog=EXIT_CODES)
+@corpus_argument
+@format_option(EXPORT_FORMATS, default=None)
+@output_option
+@engine_options
+@click.pass_context
+def matrix(
+    ctx: click.Context,
+    corpus: Path,
+    skip_invalid: bool,
+    no_cache: bool,
+    fmt: str | None,
+    output: str,
+    **kwargs: Any,
+) -> None:
+    """Article x article counts of agreements and contradictions."""
+    options = _options(kwargs)
+    fmt = _resolve_format(fmt, output, EXPORT_FORMATS)
+    report = _compare(_load(ctx, corpus, skip_invalid, no_cache), options)
+    _show(ctx, "matrix", report, fmt, output, corpus)
+
+
+@cli.command(epilog=EXIT_CODES)
+@corpus_argument
+@click.option("--who", metavar="TEXT", help="Only statements naming this actor (or an alias).")
+@format_option(EXPORT_FORMATS, default=None)
+@output_option
+@engine_options
+@click.pass_context
+def timeline(
+    ctx: click.Context,
+    corpus: Path,
+    skip_invalid: bool,
+    no_cache: bool,
+    who: str | None,
+    fmt: str | None,
+    output: str,
+    **kwargs: Any,
+) -> None:
+    """Statements in time order, with their sources; marks where sources disagree on the date."""
+    from claimdiff.query import select_report
+
+    options = _options(kwargs)
+    fmt = _resolve_format(fmt, output, EXPORT_FORMATS)
+    report = _compare(_load(ctx, corpus, skip_invalid, no_cache), options)
+    report = select_report(report, who=who)
+    _show(ctx, "timeline", report, fmt, output, corpus)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Console-script entry point."""
+    cli.main(args=list(argv) if argv is not None else None, prog_name="claimdiff")

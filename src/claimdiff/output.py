@@ -1,0 +1,56 @@
+"""Writing results to files without ever losing or corrupting data.
+
+Two promises: a claim file (or anything else inside the corpus) is never
+overwritten by an output, and an output file is either the old one or the
+complete new one — never half written, even on Ctrl-C or a full disk.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from claimdiff.errors import OutputError
+
+
+def is_inside(path: Path, directory: Path) -> bool:
+    """Whether ``path`` (resolved, following symlinks) lies inside ``directory``."""
+    try:
+        path.resolve().relative_to(directory.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def check_output_path(path: Path, corpus_root: Path | None) -> None:
+    """Refuse paths that would overwrite the corpus or are not writable files."""
+    if corpus_root is not None and is_inside(path, corpus_root):
+        raise OutputError(
+            f"refusing to write {path}: it is inside the corpus {corpus_root} "
+            "(outputs never go into the corpus; choose a path outside it)"
+        )
+    if path.is_dir():
+        raise OutputError(f"cannot write {path}: it is a directory")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise OutputError(f"cannot write {path}: directory {parent} does not exist")
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` via a temporary file in the same directory and a rename."""
+    parent = path.parent if str(path.parent) else Path(".")
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        # Ctrl-C or a full disk: leave the previous file (if any) untouched.
+        try:
+            os.unlink(tmp_name)
+        except FileNotFoundError:
+            pass
+        raise
