@@ -7,6 +7,7 @@ complete new one — never half written, even on Ctrl-C or a full disk.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -49,8 +50,6 @@ def write_atomic(path: Path, text: str) -> None:
         os.replace(tmp_name, path)
     except BaseException:
         # Ctrl-C or a full disk: leave the previous file (if any) untouched.
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
-        except FileNotFoundError:
-            pass
         raise
