@@ -646,6 +646,124 @@ def timeline(
     _show(ctx, "timeline", report, fmt, output, corpus)
 
 
+@cli.command("new", epilog=EXIT_CODES)
+@click.argument("text_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--id", "article_id", metavar="ID", help="Article id (default: from the file name).")
+@click.option("--title", metavar="T", help="Title (default: guessed from the text's first line).")
+@click.option("--outlet", metavar="O", help="Publisher.")
+@click.option("--published", metavar="DATE", help="Publication date, e.g. 2023-01-12.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Where to write the claim file (default: ID.yaml in the corpus).",
+)
+@click.option(
+    "--corpus",
+    type=click.Path(file_okay=False, path_type=Path),
+    default="claims",
+    show_default=True,
+    help="The corpus the article belongs to (the text must be inside it).",
+)
+def new(
+    text_file: Path,
+    article_id: str | None,
+    title: str | None,
+    outlet: str | None,
+    published: str | None,
+    output: Path | None,
+    corpus: Path,
+) -> None:
+    """Start a claim file for the article in TEXT_FILE.
+
+    Fills the metadata (title guessed from the text when not given), the schema
+    line for editors, the text: path, and a commented example claim.
+    Never overwrites an existing file.
+    """
+    from claimdiff.curate import new_claim_file, slugify, write_new
+    from claimdiff.output import is_inside
+
+    if not corpus.is_dir():
+        raise UsageError(f"corpus directory {corpus} does not exist (create it or pass --corpus)")
+    if not is_inside(text_file, corpus):
+        raise UsageError(
+            f"{text_file} is outside the corpus {corpus}: claim files may only cite texts "
+            f"inside it; copy the text there first (e.g. {corpus}/texts/)"
+        )
+    target = output or corpus / f"{article_id or slugify(text_file.stem)}.yaml"
+    made = new_claim_file(
+        text_file, target, article_id=article_id, title=title, outlet=outlet, published=published
+    )
+    write_new(made)
+    click.echo(f"claimdiff: wrote {made.path}", err=True)
+    if made.schema is None:
+        click.echo(
+            "claimdiff: hint: run `claimdiff schema -o claim-file.schema.json` beside your "
+            "corpus and add a `# yaml-language-server: $schema=...` line for editor help",
+            err=True,
+        )
+
+
+@cli.command(epilog=EXIT_CODES)
+@click.argument("article_id", metavar="ARTICLE")
+@click.argument("words", nargs=-1, required=True)
+@click.option(
+    "--corpus",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default="claims",
+    show_default=True,
+    help="The corpus directory.",
+)
+@click.option(
+    "-n",
+    "--limit",
+    type=click.IntRange(1),
+    default=3,
+    show_default=True,
+    help="At most N candidates.",
+)
+@format_option(["table", "json"], default="table")
+@click.pass_context
+def locate(
+    ctx: click.Context,
+    article_id: str,
+    words: tuple[str, ...],
+    corpus: Path,
+    limit: int,
+    fmt: str,
+) -> None:
+    """Find the verbatim span of ARTICLE's text that best matches WORDS.
+
+    Prints the span with its line number and score, ready to paste as a quote;
+    several candidates when they are close.
+    """
+    from claimdiff.curate import locate as locate_spans
+    from claimdiff.query import check_articles
+
+    loaded = _load(ctx, corpus, True, False)
+    check_articles(loaded, [article_id])
+    article = loaded.article(article_id)
+    spans = locate_spans(article, " ".join(words), limit=limit)
+    if fmt == "json":
+        doc = {
+            "format": FORMAT_VERSION,
+            "kind": "claimdiff.locate",
+            "article": article_id,
+            "text": article.text_path,
+            "candidates": [
+                {"line": s.line, "col": s.col, "score": s.score, "quote": s.text} for s in spans
+            ],
+        }
+        click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+        return
+    if not spans:
+        raise ClaimdiffError(f"nothing in {article_id}'s text resembles those words")
+    for span in spans:
+        click.echo(f"{article.text_path}:{span.line}:{span.col}  score {span.score:.0f}")
+        click.echo(f"  quote: {json.dumps(span.text, ensure_ascii=False)}")
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Console-script entry point."""
     cli.main(args=list(argv) if argv is not None else None, prog_name="claimdiff")
