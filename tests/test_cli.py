@@ -1,0 +1,325 @@
+"""The command line as a user runs it, through click's CliRunner."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from claimdiff import __version__
+from claimdiff.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+MINI = Path(__file__).resolve().parent / "data" / "mini"
+BUNDLED = ROOT / "claims"
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def mini(tmp_path: Path) -> Path:
+    """A writable copy of the small test corpus (two articles, one clash, one agreement)."""
+    target = tmp_path / "mini"
+    shutil.copytree(MINI, target)
+    return target
+
+
+def run(runner: CliRunner, *args: str) -> click.testing.Result:
+    return runner.invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def commands() -> list[str]:
+    return sorted(cli.commands)
+
+
+# --------------------------------------------------------------------------- help and docs
+
+
+def test_version(runner: CliRunner) -> None:
+    result = run(runner, "--version")
+    assert result.exit_code == 0
+    assert __version__ in result.output
+
+
+@pytest.mark.parametrize("name", commands())
+def test_every_command_has_help(runner: CliRunner, name: str) -> None:
+    result = run(runner, name, "--help")
+    assert result.exit_code == 0
+    assert "Usage: " in result.output
+    command = cli.commands[name]
+    assert command.help and len(command.help.strip()) > 20
+
+
+@pytest.mark.parametrize("name", commands())
+def test_every_command_and_option_is_in_readme(name: str) -> None:
+    assert f"claimdiff {name}" in README, f"README does not show `claimdiff {name}`"
+    for param in cli.commands[name].params:
+        if isinstance(param, click.Option):
+            longest = max(param.opts, key=len)
+            if longest == "--help":
+                continue
+            assert longest in README, f"README does not document {name} {longest}"
+
+
+def test_exit_codes_documented(runner: CliRunner) -> None:
+    result = run(runner, "--help")
+    assert "Exit codes" in result.output
+    assert "130" in result.output
+    assert "Exit codes" in README
+
+
+# --------------------------------------------------------------------------- bundled corpus
+
+
+def test_bundled_corpus_validates(runner: CliRunner) -> None:
+    result = run(runner, "validate", BUNDLED)
+    assert result.exit_code == 0, result.output
+    assert " error " not in result.output
+
+
+def test_claims_json_lists_all_five_articles(runner: CliRunner) -> None:
+    result = run(runner, "claims", BUNDLED, "--format", "json")
+    assert result.exit_code == 0
+    doc = json.loads(result.output)
+    assert doc["format"] == 1
+    assert len(doc["articles"]) == 5
+    for article in doc["articles"]:
+        assert 8 <= len(article["claims"]) <= 25
+
+
+def test_claims_table_shows_titles(runner: CliRunner) -> None:
+    result = run(runner, "claims", BUNDLED)
+    assert result.exit_code == 0
+    assert "New tensions between Russia and ally Armenia" in result.output
+
+
+# --------------------------------------------------------------------------- validate
+
+
+def test_validate_reports_located_errors_and_exits_1(runner: CliRunner, mini: Path) -> None:
+    text = (mini / "beta.yaml").read_text(encoding="utf-8")
+    (mini / "beta.yaml").write_text(text.replace("    did: remained neutral\n", ""), "utf-8")
+    (mini / "alpha.yaml").write_text(
+        (mini / "alpha.yaml").read_text("utf-8").replace("whom: Armenia", "whim: Armenia"), "utf-8"
+    )
+    result = run(runner, "validate", mini)
+    assert result.exit_code == 1
+    lines = [ln for ln in result.stdout.splitlines() if ln]
+    assert any(
+        re.match(r".*alpha\.yaml:\d+:\d+: error \[unknown-key\] .*did you mean 'whom'", ln)
+        for ln in lines
+    ), lines
+    assert any(re.match(r".*beta\.yaml:\d+:\d+: error \[missing-field\]", ln) for ln in lines)
+    assert lines == sorted(lines, key=lambda ln: (ln.split(":")[0], int(ln.split(":")[1])))
+    assert "Traceback" not in result.output
+
+
+def test_validate_json(runner: CliRunner, mini: Path) -> None:
+    (mini / "alpha.yaml").write_text(
+        (mini / "alpha.yaml").read_text("utf-8").replace("who: Kremlin", "who: 42\n    whoo: x"),
+        "utf-8",
+    )
+    result = run(runner, "validate", mini, "--format", "json")
+    assert result.exit_code == 1
+    doc = json.loads(result.stdout)
+    assert doc["format"] == 1
+    codes = {p["code"] for p in doc["problems"]}
+    assert "unknown-key" in codes
+    assert all(
+        {"path", "line", "col", "severity", "code", "message"} <= p.keys() for p in doc["problems"]
+    )
+
+
+def test_warnings_pass_unless_strict(runner: CliRunner, mini: Path) -> None:
+    path = mini / "alpha.yaml"
+    path.write_text(
+        path.read_text("utf-8").replace("10 November 2020", "the other day-ish"), "utf-8"
+    )
+    assert run(runner, "validate", mini).exit_code == 0
+    assert run(runner, "validate", mini, "--strict").exit_code == 1
+
+
+def test_broken_file_stops_other_commands_but_skip_invalid_goes_on(
+    runner: CliRunner, mini: Path
+) -> None:
+    (mini / "beta.yaml").write_text("article: [unclosed\n", "utf-8")
+    result = run(runner, "claims", mini, "--format", "json")
+    assert result.exit_code == 1
+    assert re.search(r"beta\.yaml:\d+:\d+: error \[yaml-syntax\]", result.stderr)
+    result = run(runner, "claims", mini, "--format", "json", "--skip-invalid")
+    assert result.exit_code == 0
+    assert "skipped" in result.stderr and "beta.yaml" in result.stderr
+    assert [a["id"] for a in json.loads(result.stdout)["articles"]] == ["alpha"]
+
+
+# --------------------------------------------------------------------------- comparison
+
+
+def test_contradictions_finds_the_planted_clash(runner: CliRunner, mini: Path) -> None:
+    result = run(runner, "contradictions", mini, "--format", "json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    pairs = {(c["kind"], tuple(c["claims"])) for c in doc["contradictions"]}
+    assert ("opposite", ("alpha#support", "beta#neutral")) in pairs
+    assert run(runner, "contradictions", mini, "--check").exit_code == 1
+    checked = run(runner, "contradictions", mini, "--check", "--kind", "number")
+    assert checked.exit_code == 0
+
+
+def test_agreements_finds_the_ceasefire(runner: CliRunner, mini: Path) -> None:
+    result = run(runner, "agreements", mini, "--format", "json")
+    assert result.exit_code == 0
+    doc = json.loads(result.stdout)
+    groups = [sorted(a["claims"]) for a in doc["agreements"]]
+    assert ["alpha#ceasefire", "beta#ceasefire"] in groups
+
+
+def test_contradictions_table_shows_quotes(runner: CliRunner, mini: Path) -> None:
+    result = run(runner, "contradictions", mini)
+    assert result.exit_code == 0
+    assert "remained neutral" in result.output
+    assert "opposite" in result.output
+
+
+def test_explain(runner: CliRunner, mini: Path) -> None:
+    result = run(runner, "explain", "alpha#support", "beta#neutral", "--corpus", mini)
+    assert result.exit_code == 0
+    assert "opposite" in result.output
+    result = run(runner, "explain", "alpha#support", "beta#nope", "--corpus", mini)
+    assert result.exit_code == 1
+    assert "beta#nope" in result.stderr
+    assert "Traceback" not in result.output
+
+
+# --------------------------------------------------------------------------- output
+
+
+def test_table_csv_to_file_inferred_and_atomic(
+    runner: CliRunner, mini: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "table.csv"
+    result = run(runner, "table", mini, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert f"wrote {out}" in result.stderr
+    rows = list(csv.DictReader(io.StringIO(out.read_text("utf-8"))))
+    assert rows and {"statement", "status", "alpha", "beta"} <= rows[0].keys()
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "json", "markdown", "html"])
+def test_table_every_format_to_stdout(runner: CliRunner, mini: Path, fmt: str) -> None:
+    result = run(runner, "table", mini, "--format", fmt)
+    assert result.exit_code == 0
+    assert "ceasefire" in result.stdout
+
+
+def test_never_writes_inside_the_corpus(runner: CliRunner, mini: Path) -> None:
+    before = (mini / "alpha.yaml").read_bytes()
+    result = run(runner, "table", mini, "--format", "csv", "-o", mini / "alpha.yaml")
+    assert result.exit_code == 1
+    assert "inside the corpus" in result.stderr
+    assert (mini / "alpha.yaml").read_bytes() == before
+
+
+def test_unknown_extension_is_a_usage_error(runner: CliRunner, mini: Path, tmp_path: Path) -> None:
+    result = run(runner, "table", mini, "-o", tmp_path / "table.xyz")
+    assert result.exit_code == 2
+    assert "--format" in result.stderr
+
+
+def test_matrix_and_timeline(runner: CliRunner, mini: Path) -> None:
+    result = run(runner, "matrix", mini, "--format", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["format"] == 1
+    result = run(runner, "timeline", mini, "--who", "Putin")
+    assert result.exit_code == 0
+    assert "ceasefire" in result.output
+
+
+def test_interrupt_exits_130_with_one_line(
+    runner: CliRunner, mini: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import claimdiff.load
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(claimdiff.load, "load_corpus", interrupted)
+    result = run(runner, "claims", mini)
+    assert result.exit_code == 130
+    assert result.stderr.strip() == "claimdiff: interrupted"
+
+
+def test_markup_in_fields_is_shown_literally(runner: CliRunner, mini: Path) -> None:
+    path = mini / "alpha.yaml"
+    path.write_text(
+        path.read_text("utf-8").replace(
+            "did: supported", 'did: "supported [bold]loudly[/bold] \\e[31m"'
+        ),
+        "utf-8",
+    )
+    result = runner.invoke(cli, ["--color", "always", "claims", str(mini)])
+    assert result.exit_code == 0, result.output
+    assert "[bold]loudly[/bold]" in result.output
+    assert "\x1b[31m" not in result.output
+
+
+def test_no_color_env(runner: CliRunner, mini: Path) -> None:
+    result = runner.invoke(cli, ["claims", str(mini)], env={"NO_COLOR": "1"})
+    assert result.exit_code == 0
+    assert "\x1b[" not in result.output
+
+
+# --------------------------------------------------------------------------- curator workflow
+
+
+def test_new_then_validate_then_locate(runner: CliRunner, mini: Path) -> None:
+    text = mini / "texts" / "gamma.txt"
+    text.write_text(
+        "Loading...\nRussia lifts sanctions\n"
+        "Russia lifted its sanctions on Armenian imports in 2021.\n",
+        "utf-8",
+    )
+    result = run(
+        runner, "new", text, "--corpus", mini, "--outlet", "Gamma", "--published", "2021-05-01"
+    )
+    assert result.exit_code == 0, result.output
+    made = mini / "gamma.yaml"
+    content = made.read_text("utf-8")
+    assert 'title: "Russia lifts sanctions"' in content
+    assert 'text: "texts/gamma.txt"' in content
+    assert run(runner, "validate", mini).exit_code == 0
+    again = run(runner, "new", text, "--corpus", mini)
+    assert again.exit_code == 1
+    assert "refusing to overwrite" in again.stderr
+    assert made.read_text("utf-8") == content
+    found = run(runner, "locate", "gamma", "lifted sanctions armenian imports", "--corpus", mini)
+    assert found.exit_code == 0
+    assert "lifted its sanctions on Armenian imports" in found.output
+    assert "texts/gamma.txt:3:" in found.output
+
+
+def test_new_refuses_text_outside_corpus(runner: CliRunner, mini: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside.txt"
+    outside.write_text("Headline\nBody.\n", "utf-8")
+    result = run(runner, "new", outside, "--corpus", mini)
+    assert result.exit_code == 2
+    assert "outside the corpus" in result.stderr
+
+
+def test_schema_is_json(runner: CliRunner) -> None:
+    result = run(runner, "schema")
+    assert result.exit_code == 0
+    doc = json.loads(result.stdout)
+    assert doc["$schema"].startswith("https://json-schema.org/draft/2020-12")
