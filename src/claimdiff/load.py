@@ -1,0 +1,1112 @@
+"""Reading a corpus directory into the typed model, with every problem located.
+
+Claim files are parsed to YAML *nodes* (libyaml when available) and turned
+into values by this module's own rules, never by PyYAML's constructor: YAML
+1.1 typing would silently turn ``when: 2020-09-27`` into a date, ``who: NO``
+into ``False`` and ``id: 1e3`` into a float, and would keep only the last of
+two duplicate keys. Here every scalar is the literal text the curator wrote,
+each key and value keeps its ``line:col``, and every problem of every file is
+reported, not just the first.
+
+Per-file parsing (:func:`parse_claim_file`) is a pure function of the path and
+the bytes so that a cache can wrap it and files can be parsed in parallel.
+
+Hostile input is bounded: files over :data:`MAX_FILE_BYTES` are refused
+before reading, nesting deeper than :data:`MAX_DEPTH` is refused before the
+(recursive, C) composer sees it, and alias expansion ("billion laughs") is
+capped by a node budget proportional to the file size.
+"""
+
+from __future__ import annotations
+
+import codecs
+import difflib
+import os
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from claimdiff import validate
+from claimdiff.errors import ClaimdiffError
+from claimdiff.model import (
+    Alias,
+    Article,
+    Claim,
+    Corpus,
+    Decision,
+    DecisionKind,
+    Interval,
+    Lexicon,
+    Location,
+    Problem,
+    Severity,
+    TimeSpec,
+)
+from claimdiff.timeparse import parse_time
+from claimdiff.validate import DecisionEntry, one_line
+
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_FILE_BYTES",
+    "RESERVED_FILES",
+    "LoadResult",
+    "ParsedFile",
+    "SkippedFile",
+    "load_claim_file",
+    "load_corpus",
+    "parse_aliases",
+    "parse_claim_file",
+    "parse_decisions",
+    "parse_lexicon",
+    "string_typed_document",
+]
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+"""Files larger than this are refused (``too-large``) without being read."""
+
+MAX_DEPTH = 100
+"""Deepest nesting of YAML collections accepted (``too-deep``); claim files need 4."""
+
+RESERVED_FILES = ("aliases.yaml", "lexicon.yaml", "decisions.yaml")
+"""Names that are not claim files when they sit at the corpus root."""
+
+ERROR = Severity.ERROR
+WARNING = Severity.WARNING
+
+ARTICLE_FIELDS = ("id", "title", "outlet", "url", "published", "author", "text")
+CLAIM_FIELDS = (
+    "id",
+    "who",
+    "did",
+    "whom",
+    "when",
+    "where",
+    "negated",
+    "said_by",
+    "event",
+    "quote",
+    "tags",
+    "note",
+)
+ROOT_FIELDS = ("article", "claims")
+ACTOR_FIELDS = frozenset({"who", "whom", "said_by"})
+
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_TRUE = frozenset({"true", "yes"})
+_FALSE = frozenset({"false", "no"})
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class SkippedFile:
+    """A file left out of the corpus because it has errors."""
+
+    path: str
+    claims: int
+    """How many claim entries the file holds (0 when it could not be parsed)."""
+    problems: int
+    """How many errors it has."""
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    corpus: Corpus
+    """Only the articles (and reserved files) without errors."""
+    problems: tuple[Problem, ...]
+    """Every problem of every file, errors and warnings, sorted."""
+    skipped: tuple[SkippedFile, ...]
+    """Files left out of ``corpus`` because of their errors, sorted by path."""
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.is_error)
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    """What one claim file holds, independent of the rest of the corpus."""
+
+    path: str
+    article: Article | None
+    """``None`` when the file is not a mapping at all; otherwise built even with errors."""
+    problems: tuple[Problem, ...]
+    claims: int
+    """Number of claim entries written, valid or not."""
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.is_error for p in self.problems)
+
+
+# --------------------------------------------------------------------------- YAML layer
+
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+if yaml.__with_libyaml__:
+    from yaml._yaml import CParser
+
+    class _Composer(CParser):
+        """libyaml composer that skips implicit typing: every scalar stays text."""
+
+        def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+            return _STR_TAG
+
+        def descend_resolver(self, parent: Any, index: Any) -> None:
+            pass
+
+        def ascend_resolver(self) -> None:
+            pass
+
+else:  # pragma: no cover - exercised only where libyaml is missing
+
+    class _Composer(  # type: ignore[no-redef]
+        yaml.reader.Reader,
+        yaml.scanner.Scanner,
+        yaml.parser.Parser,
+        yaml.composer.Composer,
+        yaml.resolver.BaseResolver,
+    ):
+        def __init__(self, stream: bytes) -> None:
+            yaml.reader.Reader.__init__(self, stream)
+            yaml.scanner.Scanner.__init__(self)
+            yaml.parser.Parser.__init__(self)
+            yaml.composer.Composer.__init__(self)
+            yaml.resolver.BaseResolver.__init__(self)
+
+        def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+            return _STR_TAG
+
+
+class _Failed(Exception):
+    """A file-level problem that stops parsing this file."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def _is_null(node: Node) -> bool:
+    """An empty, ``~`` or ``null`` plain scalar: YAML's ways of writing nothing."""
+    return isinstance(node, ScalarNode) and node.style is None and node.value in _NULLS
+
+
+def _line_col(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def _decode(path: str, data: bytes) -> tuple[bytes, str]:
+    """Check the encoding; returns the UTF-8 bytes without BOM and the text."""
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[3:]
+    for bom, name in (
+        (codecs.BOM_UTF32_LE, "UTF-32"),
+        (codecs.BOM_UTF32_BE, "UTF-32"),
+        (codecs.BOM_UTF16_LE, "UTF-16"),
+        (codecs.BOM_UTF16_BE, "UTF-16"),
+    ):
+        if data.startswith(bom):
+            raise _Failed(
+                Problem(path, 1, 1, ERROR, "encoding", f"file is {name}; save it as UTF-8")
+            )
+    if b"\0" in data[:8192]:
+        raise _Failed(
+            Problem(path, 1, 1, ERROR, "binary", "binary file (contains NUL bytes), not YAML")
+        )
+    try:
+        return data, data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        pos = exc.start
+        line_start = data.rfind(b"\n", 0, pos) + 1
+        line = data.count(b"\n", 0, pos) + 1
+        col = len(data[line_start:pos].decode("utf-8", "replace")) + 1
+        byte = data[pos]
+        guess = bytes([byte]).decode("cp1252", "replace")
+        hint = f" ('{guess}' in Latin-1/Windows-1252?)" if guess.isprintable() else ""
+        raise _Failed(
+            Problem(
+                path,
+                line,
+                col,
+                ERROR,
+                "encoding",
+                f"not valid UTF-8: byte 0x{byte:02x} at offset {pos}{hint}; save the file as UTF-8",
+            )
+        ) from None
+
+
+_FLOW = re.compile(rb"[\[\]{}]")
+_DEEP_INDENT = re.compile(rb"^ {%d}" % (MAX_DEPTH // 2), re.M)
+_COMPACT = re.compile(rb"(?:[-?][ ]+){%d}" % (MAX_DEPTH // 4))
+
+
+def _check_depth(path: str, data: bytes) -> None:
+    """Refuse nesting deeper than MAX_DEPTH before the recursive composer sees it.
+
+    libyaml's composer recurses in C and crashes the interpreter near 100,000
+    levels. A cheap over-estimate (flow brackets, indentation, compact ``- -``
+    runs) decides whether the exact, event-based count is needed at all.
+    """
+    depth = deepest = 0
+    for m in _FLOW.finditer(data):
+        if m.group() in (b"[", b"{"):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif depth:
+            depth -= 1
+    if deepest < MAX_DEPTH // 4 and not _DEEP_INDENT.search(data) and not _COMPACT.search(data):
+        return
+    depth = 0
+    loader = _Composer(data)
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+                    raise _Failed(
+                        Problem(
+                            path,
+                            line,
+                            col,
+                            ERROR,
+                            "too-deep",
+                            f"nesting deeper than {MAX_DEPTH} levels; a claim file needs 4",
+                        )
+                    )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # the composer reports the syntax error with its location
+    finally:
+        loader.dispose()
+
+
+def _compose(path: str, data: bytes, text: str) -> Node | None:
+    _check_depth(path, data)
+    loader = _Composer(data)
+    try:
+        node: Node | None = loader.get_single_node()
+        return node
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or "invalid YAML"
+        if problem.startswith("but found another document"):
+            raise _Failed(
+                Problem(
+                    path,
+                    line,
+                    col,
+                    ERROR,
+                    "multiple-documents",
+                    "a claim file holds one YAML document; remove this '---' and what follows",
+                )
+            ) from None
+        msg = problem + (f" ({exc.context})" if exc.context else "")
+        if "\t" in problem or "tab" in problem:
+            msg += "; indent with spaces, YAML does not allow tabs for indentation"
+        raise _Failed(Problem(path, line, col, ERROR, "yaml-syntax", one_line(msg, 200))) from None
+    except yaml.reader.ReaderError as exc:
+        line, col = _line_col(text, min(exc.position, len(text)))
+        msg = f"character {exc.character!r} is not allowed in YAML: {exc.reason}"
+        raise _Failed(Problem(path, line, col, ERROR, "yaml-syntax", one_line(msg, 200))) from None
+    except (yaml.YAMLError, ValueError, UnboundLocalError) as exc:
+        raise _Failed(
+            Problem(path, 1, 1, ERROR, "yaml-syntax", one_line(f"invalid YAML: {exc}", 200))
+        ) from None
+    finally:
+        loader.dispose()
+
+
+def _kind(node: Node) -> str:
+    if isinstance(node, MappingNode):
+        return "mapping"
+    if isinstance(node, SequenceNode):
+        return "list"
+    return "text"
+
+
+class _Builder:
+    """Turns nodes into values for one file, collecting problems as it goes."""
+
+    def __init__(self, path: str, size: int) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+        self.budget = 2 * size + 1000
+
+    def loc(self, node: Node) -> Location:
+        m = node.start_mark
+        return Location(self.path, m.line + 1, m.column + 1)
+
+    def add(self, node: Node, code: str, message: str, severity: Severity = ERROR) -> None:
+        m = node.start_mark
+        self.problems.append(Problem(self.path, m.line + 1, m.column + 1, severity, code, message))
+
+    def spend(self, node: Node, n: int = 1) -> None:
+        """Count visited nodes; aliases can make a small file expand without bound."""
+        self.budget -= n
+        if self.budget < 0:
+            m = node.start_mark
+            raise _Failed(
+                Problem(
+                    self.path,
+                    m.line + 1,
+                    m.column + 1,
+                    ERROR,
+                    "alias-bomb",
+                    "YAML aliases expand to far more values than the file holds; "
+                    "write the values out instead of using '*' aliases",
+                )
+            )
+
+    def fields(
+        self, node: MappingNode, allowed: Sequence[str], what: str
+    ) -> dict[str, tuple[Node, Node]]:
+        """The allowed keys of a mapping; duplicate, unknown and non-text keys are reported."""
+        out: dict[str, tuple[Node, Node]] = {}
+        seen: dict[str, Node] = {}
+        self.spend(node, len(node.value))
+        for key, value in node.value:
+            if not isinstance(key, ScalarNode):
+                self.add(key, "wrong-type", f"a key of {what} must be text, not a {_kind(key)}")
+                continue
+            name = key.value
+            first = seen.get(name)
+            if first is not None:
+                self.add(
+                    key,
+                    "duplicate-key",
+                    f"key '{one_line(name)}' is already set at line {first.start_mark.line + 1}"
+                    " (YAML would silently keep only the last one)",
+                )
+                continue
+            seen[name] = key
+            if name not in allowed:
+                self.add(key, "unknown-key", _unknown(name, allowed, what))
+                continue
+            out[name] = (key, value)
+        return out
+
+    def text(self, node: Node, what: str) -> str | None:
+        """A scalar's literal text; ``None`` for an empty/null value or a wrong type."""
+        self.spend(node)
+        if isinstance(node, ScalarNode):
+            value: str = node.value
+            if node.style is None and value in _NULLS:
+                return None
+            return value
+        self.add(node, "wrong-type", f"{what} must be text, not a {_kind(node)}")
+        return None
+
+    def required(
+        self, fields: dict[str, tuple[Node, Node]], name: str, where: Node, what: str
+    ) -> str | None:
+        if name not in fields:
+            self.add(where, "missing-field", f"{what} needs '{name}'")
+            return None
+        key, value = fields[name]
+        text = self.text(value, f"'{name}'")
+        if (text is None and isinstance(value, ScalarNode)) or (
+            text is not None and not text.strip()
+        ):
+            self.add(value if text is not None else key, "missing-field", f"'{name}' is empty")
+            return None
+        return text
+
+    def optional(self, fields: dict[str, tuple[Node, Node]], name: str) -> str | None:
+        if name not in fields:
+            return None
+        return self.text(fields[name][1], f"'{name}'")
+
+    def texts(self, node: Node, what: str) -> tuple[str, ...] | None:
+        """Text or a list of texts (actors, tags). ``None`` when wrong."""
+        if isinstance(node, SequenceNode):
+            self.spend(node, len(node.value))
+            out = []
+            ok = True
+            for item in node.value:
+                if isinstance(item, ScalarNode):
+                    value = self.text(item, what)
+                    if value is None or not value.strip():
+                        self.add(item, "missing-field", f"an item of {what} is empty")
+                        ok = False
+                    else:
+                        out.append(value)
+                else:
+                    self.add(
+                        item, "wrong-type", f"items of {what} must be text, not a {_kind(item)}"
+                    )
+                    ok = False
+            return tuple(out) if ok else None
+        if isinstance(node, ScalarNode):
+            value = self.text(node, what)
+            return () if value is None or not value.strip() else (value,)
+        self.add(node, "wrong-type", f"{what} must be text or a list of texts, not a mapping")
+        return None
+
+    def id(self, node: Node, value: str, what: str) -> bool:
+        reason = validate.id_problem(value)
+        if reason is None:
+            return True
+        self.add(node, "invalid-id", f"{what}: {reason}")
+        return False
+
+
+def _unknown(name: str, allowed: Sequence[str], what: str) -> str:
+    msg = f"unknown key '{one_line(name)}' in {what}"
+    close = difflib.get_close_matches(name.lower(), allowed, n=1, cutoff=0.6)
+    if close:
+        return msg + f"; did you mean '{close[0]}'?"
+    return msg + f"; expected one of: {', '.join(allowed)}"
+
+
+def _start(path: str, data: bytes) -> tuple[_Builder, Node | None]:
+    """Size, encoding and YAML checks shared by every kind of file."""
+    if len(data) > MAX_FILE_BYTES:
+        raise _Failed(_too_large(path, len(data)))
+    data, text = _decode(path, data)
+    builder = _Builder(path, len(data))
+    try:
+        node = _compose(path, data, text)
+    except RecursionError:
+        raise _Failed(
+            Problem(path, 1, 1, ERROR, "too-deep", "nesting too deep for the YAML parser")
+        ) from None
+    if node is None or _is_null(node):
+        raise _Failed(Problem(path, 1, 1, ERROR, "empty-file", "file holds no YAML document"))
+    return builder, node
+
+
+def _too_large(path: str, size: int) -> Problem:
+    return Problem(
+        path,
+        1,
+        1,
+        ERROR,
+        "too-large",
+        f"file is {size / 1e6:.1f} MB; claim files are limited to {MAX_FILE_BYTES // 2**20} MB",
+    )
+
+
+# --------------------------------------------------------------------------- claim files
+
+
+def _stem(path: str) -> str:
+    name = path.replace("\\", "/").rsplit("/", 1)[-1]
+    return name.rsplit(".", 1)[0] if "." in name else name
+
+
+def parse_claim_file(path: str, data: bytes) -> ParsedFile:
+    """Parse one claim file. Pure: depends only on ``path`` (as displayed) and ``data``.
+
+    The article's ``text`` is not read here (that is I/O); :func:`load_corpus`
+    attaches it and runs the checks that need it.
+    """
+    try:
+        b, root = _start(path, data)
+        assert root is not None
+        return _claim_file(b, root)
+    except _Failed as failed:
+        return ParsedFile(path, None, (failed.problem,), 0)
+
+
+def _claim_file(b: _Builder, root: Node) -> ParsedFile:
+    path = b.path
+    if not isinstance(root, MappingNode):
+        b.add(
+            root,
+            "not-mapping",
+            f"a claim file must be a mapping with 'article' and 'claims', not a {_kind(root)}",
+        )
+        return ParsedFile(path, None, tuple(b.problems), 0)
+    top = b.fields(root, ROOT_FIELDS, "the claim file")
+    article_loc = b.loc(root)
+    art_fields: dict[str, tuple[Node, Node]] = {}
+    title: str | None = None
+    if "article" not in top:
+        b.add(root, "missing-field", "the claim file needs 'article'")
+    else:
+        key, node = top["article"]
+        article_loc = b.loc(node)
+        if isinstance(node, MappingNode):
+            art_fields = b.fields(node, ARTICLE_FIELDS, "'article'")
+            title = b.required(art_fields, "title", node, "'article'")
+        elif _is_null(node):
+            b.add(key, "missing-field", "'article' is empty; it needs at least 'title'")
+        else:
+            b.add(
+                node, "not-mapping", f"'article' must be a mapping of fields, not a {_kind(node)}"
+            )
+
+    article_id = _stem(path)
+    id_node: Node | None = None
+    if "id" in art_fields:
+        id_node = art_fields["id"][1]
+        written = b.text(id_node, "article 'id'")
+        if written is not None:
+            article_id = written
+            b.id(id_node, written, "article id")
+    else:
+        reason = validate.id_problem(article_id)
+        if reason is not None:
+            b.problems.append(
+                Problem.at(
+                    article_loc,
+                    ERROR,
+                    "invalid-id",
+                    f"the file name gives article id '{article_id}', which is invalid: {reason}; "
+                    "set article.id",
+                )
+            )
+
+    published: TimeSpec | None = None
+    if "published" in art_fields:
+        node = art_fields["published"][1]
+        written = b.text(node, "'published'")
+        if written is not None:
+            published = parse_time(written)
+            if published.interval is None:
+                b.add(node, "when-unresolved", _unresolved("published", published), WARNING)
+    pub_interval: Interval | None = published.interval if published else None
+
+    claims: list[Claim] = []
+    n_claims = 0
+    if "claims" not in top:
+        b.add(root, "missing-field", "the claim file needs 'claims' (a list; '[]' when empty)")
+    else:
+        key, node = top["claims"]
+        if isinstance(node, SequenceNode):
+            n_claims = len(node.value)
+            b.spend(node, n_claims)
+            for item in node.value:
+                claim = _claim(b, item, article_id, pub_interval)
+                if claim is not None:
+                    claims.append(claim)
+        elif _is_null(node):
+            b.add(key, "missing-field", "'claims' is empty; write 'claims: []' for no claims")
+        else:
+            b.add(
+                node,
+                "not-mapping",
+                f"'claims' must be a list of claims ('- id: ...'), not a {_kind(node)}",
+            )
+
+    art_locs = tuple((name, b.loc(v)) for name, (_k, v) in art_fields.items())
+    article = Article(
+        id=article_id,
+        title=title or "",
+        source=path,
+        loc=article_loc,
+        outlet=b.optional(art_fields, "outlet"),
+        url=b.optional(art_fields, "url"),
+        published=published,
+        author=b.optional(art_fields, "author"),
+        text_path=b.optional(art_fields, "text"),
+        claims=tuple(claims),
+        field_locs=art_locs,
+    )
+    problems = b.problems + validate.check_claim_ids(article)
+    return ParsedFile(path, article, tuple(sorted(problems)), n_claims)
+
+
+def _unresolved(name: str, spec: TimeSpec) -> str:
+    reason = spec.how.removeprefix("unresolved: ")
+    return f"cannot resolve {name} '{one_line(spec.text)}': {reason}; the time counts as unknown"
+
+
+def _claim(b: _Builder, node: Node, article_id: str, published: Interval | None) -> Claim | None:
+    if not isinstance(node, MappingNode):
+        b.add(node, "not-mapping", f"a claim must be a mapping of fields, not a {_kind(node)}")
+        return None
+    f = b.fields(node, CLAIM_FIELDS, "a claim")
+    before = len(b.problems)
+    claim_id = b.required(f, "id", node, "a claim")
+    if claim_id is not None:
+        b.id(f["id"][1], claim_id, "claim id")
+    did = b.required(f, "did", node, "a claim")
+    actors: dict[str, tuple[str, ...]] = {}
+    for name in ("who", "whom", "said_by"):
+        if name in f:
+            got = b.texts(f[name][1], f"'{name}'")
+            if got is not None:
+                actors[name] = got
+    if "who" not in f:
+        b.add(node, "missing-field", "a claim needs 'who'")
+    elif actors.get("who") == ():
+        b.add(f["who"][1], "missing-field", "'who' is empty")
+    when: TimeSpec | None = None
+    if "when" in f:
+        written = b.text(f["when"][1], "'when'")
+        if written is not None:
+            when = parse_time(written, published)
+            if when.interval is None:
+                b.add(f["when"][1], "when-unresolved", _unresolved("when", when), WARNING)
+    negated = False
+    if "negated" in f:
+        value = f["negated"][1]
+        written = b.text(value, "'negated'")
+        if written is not None:
+            low = written.lower()
+            if low in _TRUE:
+                negated = True
+            elif low not in _FALSE:
+                b.add(
+                    value,
+                    "wrong-type",
+                    f"'negated' must be true or false, not '{one_line(written)}'",
+                )
+    tags: tuple[str, ...] = ()
+    if "tags" in f:
+        tags = b.texts(f["tags"][1], "'tags'") or ()
+    if any(p.is_error for p in b.problems[before:]) or claim_id is None or did is None:
+        return None
+    return Claim(
+        article_id=article_id,
+        id=claim_id,
+        who=actors.get("who", ()),
+        did=did,
+        loc=b.loc(node),
+        whom=actors.get("whom", ()),
+        when=when,
+        where=b.optional(f, "where"),
+        negated=negated,
+        said_by=actors.get("said_by", ()),
+        event=b.optional(f, "event"),
+        quote=b.optional(f, "quote"),
+        tags=tags,
+        note=b.optional(f, "note"),
+        field_locs=tuple((name, b.loc(v)) for name, (_k, v) in f.items()),
+    )
+
+
+def load_claim_file(path: str | os.PathLike[str]) -> ParsedFile:
+    """Read and parse one claim file on its own (no text, no cross-file checks)."""
+    p = os.fspath(path)
+    data = _read(p, p)
+    if isinstance(data, Problem):
+        return ParsedFile(p.replace(os.sep, "/"), None, (data,), 0)
+    return parse_claim_file(p.replace(os.sep, "/"), data)
+
+
+# --------------------------------------------------------------------------- reserved files
+
+
+def _reserved_root(path: str, data: bytes) -> tuple[_Builder, MappingNode | None]:
+    """Reserved files may be empty; otherwise they must be a mapping."""
+    try:
+        b, root = _start(path, data)
+    except _Failed as failed:
+        if failed.problem.code == "empty-file":
+            return _Builder(path, 0), None
+        raise
+    if not isinstance(root, MappingNode):
+        assert root is not None
+        b.add(root, "not-mapping", f"{_stem(path)}.yaml must be a mapping, not a {_kind(root)}")
+        return b, None
+    return b, root
+
+
+def parse_aliases(path: str, data: bytes) -> tuple[tuple[Alias, ...], tuple[Problem, ...]]:
+    """``aliases.yaml``: canonical name → alias or list of aliases."""
+    aliases: list[Alias] = []
+    try:
+        b, root = _reserved_root(path, data)
+        if root is not None:
+            seen: dict[str, Node] = {}
+            b.spend(root, len(root.value))
+            for key, value in root.value:
+                canonical = b.text(key, "a canonical name")
+                if canonical is None:
+                    continue
+                if canonical in seen:
+                    b.add(
+                        key,
+                        "duplicate-key",
+                        f"'{canonical}' is already listed at line "
+                        f"{seen[canonical].start_mark.line + 1}",
+                    )
+                    continue
+                seen[canonical] = key
+                names = b.texts(value, f"the aliases of '{canonical}'")
+                if names is None:
+                    continue
+                items = value.value if isinstance(value, SequenceNode) else [value]
+                for name, item in zip(names, items, strict=False):
+                    aliases.append(Alias(canonical, name, b.loc(item)))
+        problems = [*b.problems, *validate.check_aliases(aliases)]
+    except _Failed as failed:
+        problems = [failed.problem]
+    return tuple(aliases), tuple(sorted(problems))
+
+
+def _pairs(
+    b: _Builder, node: Node, what: str, exact: int | None
+) -> Iterator[tuple[Node, tuple[tuple[str, Node], ...]]]:
+    """Items of a list of lists of texts (lexicon groups, decision pairs)."""
+    if _is_null(node):
+        return
+    if not isinstance(node, SequenceNode):
+        b.add(node, "wrong-type", f"{what} must be a list, not a {_kind(node)}")
+        return
+    b.spend(node, len(node.value))
+    for item in node.value:
+        if not isinstance(item, SequenceNode) or not all(
+            isinstance(x, ScalarNode) for x in item.value
+        ):
+            b.add(item, "wrong-type", f"each entry of {what} must be a list of texts")
+            continue
+        values = []
+        for x in item.value:
+            t = b.text(x, what)
+            if t is None or not t.strip():
+                b.add(x, "missing-field", f"an entry of {what} is empty")
+            else:
+                values.append((t, x))
+        if len(values) != len(item.value):
+            continue
+        if exact is not None and len(values) != exact:
+            b.add(item, "wrong-type", f"each entry of {what} must list exactly {exact} items")
+            continue
+        if len(values) < 2:
+            b.add(item, "wrong-type", f"each entry of {what} must list at least 2 items")
+            continue
+        yield item, tuple(values)
+
+
+def parse_lexicon(path: str, data: bytes) -> tuple[Lexicon, tuple[Problem, ...]]:
+    """``lexicon.yaml``: ``synonyms`` (groups) and ``opposites`` (pairs)."""
+    synonyms: list[tuple[str, ...]] = []
+    opposites: list[tuple[str, str]] = []
+    try:
+        b, root = _reserved_root(path, data)
+        if root is not None:
+            f = b.fields(root, ("synonyms", "opposites"), "lexicon.yaml")
+            if "synonyms" in f:
+                for _item, values in _pairs(b, f["synonyms"][1], "'synonyms'", None):
+                    synonyms.append(tuple(v for v, _ in values))
+            if "opposites" in f:
+                for _item, values in _pairs(b, f["opposites"][1], "'opposites'", 2):
+                    opposites.append((values[0][0], values[1][0]))
+        problems = b.problems
+    except _Failed as failed:
+        problems = [failed.problem]
+    return Lexicon(tuple(synonyms), tuple(opposites)), tuple(sorted(problems))
+
+
+def parse_decisions(
+    path: str, data: bytes
+) -> tuple[tuple[DecisionEntry, ...], tuple[Problem, ...]]:
+    """``decisions.yaml``: ``same`` and ``different`` pairs of ``ARTICLE#CLAIM`` references.
+
+    Whether the claims exist is checked later, against the whole corpus.
+    """
+    entries: list[DecisionEntry] = []
+    try:
+        b, root = _reserved_root(path, data)
+        if root is not None:
+            f = b.fields(root, ("same", "different"), "decisions.yaml")
+            for kind in (DecisionKind.SAME, DecisionKind.DIFFERENT):
+                if kind.value not in f:
+                    continue
+                for item, values in _pairs(b, f[kind.value][1], f"'{kind.value}'", 2):
+                    ok = True
+                    for ref, node in values:
+                        art, sep, claim = ref.partition("#")
+                        if (
+                            not sep
+                            or "#" in claim
+                            or validate.id_problem(art)
+                            or validate.id_problem(claim)
+                        ):
+                            b.add(
+                                node,
+                                "invalid-id",
+                                f"'{one_line(ref)}' is not a reference ARTICLE#CLAIM",
+                            )
+                            ok = False
+                    if ok:
+                        (a, a_node), (c, c_node) = values
+                        decision = Decision(kind, a, c, b.loc(item))
+                        entries.append(DecisionEntry(decision, b.loc(a_node), b.loc(c_node)))
+        problems = b.problems
+    except _Failed as failed:
+        problems = [failed.problem]
+    return tuple(entries), tuple(sorted(problems))
+
+
+# --------------------------------------------------------------------------- string-typed documents
+
+
+def string_typed_document(data: bytes, path: str = "<document>") -> Any:
+    """The document as plain JSON-like data under claimdiff's typing rules.
+
+    Every scalar is its literal text, except empty/``~``/``null`` plain scalars
+    which are ``None``. This is what the JSON Schema of a claim file describes.
+    Raises :class:`ClaimdiffError` when the bytes are not a single YAML document.
+    """
+    try:
+        b, root = _start(path, data)
+        assert root is not None
+        return _to_data(b, root, 0)
+    except _Failed as failed:
+        raise ClaimdiffError(failed.problem.message, failed.problem.location) from None
+
+
+def _to_data(b: _Builder, node: Node, depth: int) -> Any:
+    b.spend(node)
+    if depth > MAX_DEPTH:
+        raise _Failed(Problem.at(b.loc(node), ERROR, "too-deep", "nesting too deep"))
+    if isinstance(node, ScalarNode):
+        return None if node.style is None and node.value in _NULLS else node.value
+    if isinstance(node, SequenceNode):
+        return [_to_data(b, x, depth + 1) for x in node.value]
+    out: dict[str, Any] = {}
+    for k, v in node.value:
+        key = k.value if isinstance(k, ScalarNode) else f"<{_kind(k)} key>"
+        out[key] = _to_data(b, v, depth + 1)
+    return out
+
+
+# --------------------------------------------------------------------------- the corpus
+
+
+def _read(fs_path: str, display: str) -> bytes | Problem:
+    """The file's bytes, or the problem that prevents reading them (never reads > the limit)."""
+    try:
+        size = os.stat(fs_path).st_size
+        if size > MAX_FILE_BYTES:
+            return _too_large(display, size)
+        with open(fs_path, "rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)
+    except PermissionError:
+        return Problem(display, 1, 1, ERROR, "unreadable", "permission denied")
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        return Problem(display, 1, 1, ERROR, "unreadable", f"cannot read the file: {reason}")
+    if len(data) > MAX_FILE_BYTES:
+        return _too_large(display, len(data))
+    return data
+
+
+def _is_within(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+@dataclass(frozen=True)
+class _Found:
+    display: str
+    fs_path: str
+    reserved: bool
+
+
+def _walk(root: str, root_real: str, problems: list[Problem]) -> list[_Found]:
+    """Every claim file under ``root``, sorted; symlinked directories are followed once."""
+    found: list[_Found] = []
+    visited: dict[str, str] = {}
+
+    def display(rel: str) -> str:
+        return os.path.join(root, rel).replace(os.sep, "/")
+
+    def walk(fs_dir: str, rel: str, real: str, ancestors: tuple[str, ...]) -> None:
+        visited[real] = rel
+        try:
+            with os.scandir(fs_dir) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            if not rel:
+                raise ClaimdiffError(
+                    f"cannot read corpus directory '{root}': {exc.strerror}"
+                ) from None
+            code = "unreadable"
+            problems.append(
+                Problem(display(rel), 1, 1, ERROR, code, f"cannot read directory: {exc.strerror}")
+            )
+            return
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            child_rel = os.path.join(rel, entry.name) if rel else entry.name
+            try:
+                is_link = entry.is_symlink()
+                is_dir = entry.is_dir()
+                is_file = entry.is_file()
+            except OSError:
+                is_link, is_dir, is_file = False, False, True
+            target = os.path.realpath(entry.path) if is_link else os.path.join(real, entry.name)
+            if is_link and (is_dir or is_file) and not _is_within(target, root_real):
+                problems.append(
+                    Problem(
+                        display(child_rel),
+                        1,
+                        1,
+                        WARNING,
+                        "symlink-outside",
+                        "symbolic link leads outside the corpus; not followed",
+                    )
+                )
+                continue
+            if is_dir:
+                if target in ancestors or target == real:
+                    back = display(visited.get(target, ""))
+                    msg = f"directory symlink loops back to '{back}'; not followed"
+                    problems.append(Problem(display(child_rel), 1, 1, WARNING, "symlink-loop", msg))
+                elif target in visited:
+                    msg = f"directory already read as '{display(visited[target])}'; not followed"
+                    problems.append(Problem(display(child_rel), 1, 1, WARNING, "symlink-loop", msg))
+                else:
+                    walk(entry.path, child_rel, target, (*ancestors, real))
+            elif entry.name.lower().endswith((".yaml", ".yml")) and (is_file or is_link):
+                reserved = not rel and entry.name in RESERVED_FILES
+                found.append(_Found(display(child_rel), entry.path, reserved))
+
+    walk(root, "", root_real, ())
+    return sorted(found, key=lambda f: f.display)
+
+
+def _attach_text(
+    parsed: ParsedFile, fs_path: str, root_real: str
+) -> tuple[Article | None, list[Problem]]:
+    """Read the article text named by ``text:`` (relative to the claim file)."""
+    article = parsed.article
+    if article is None or article.text_path is None:
+        return article, []
+    loc = article.loc_of("text")
+    written = article.text_path
+    target = os.path.realpath(os.path.join(os.path.dirname(fs_path), written))
+    if os.path.isabs(written) or not _is_within(target, root_real):
+        return article, [
+            Problem.at(
+                loc,
+                ERROR,
+                "text-outside-corpus",
+                f"text '{one_line(written)}' resolves outside the corpus directory",
+            )
+        ]
+    if not os.path.isfile(target):
+        return article, [
+            Problem.at(
+                loc, ERROR, "text-missing", f"text file '{one_line(written)}' does not exist"
+            )
+        ]
+    data = _read(target, written)
+    if isinstance(data, Problem):
+        return article, [
+            Problem.at(loc, ERROR, data.code, f"text '{one_line(written)}': {data.message}")
+        ]
+    try:
+        text = data.removeprefix(codecs.BOM_UTF8).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        msg = (
+            f"text '{one_line(written)}' is not valid UTF-8 (byte offset {exc.start}, line {line})"
+        )
+        return article, [Problem.at(loc, ERROR, "encoding", msg)]
+    article = replace(article, text=text)
+    return article, validate.check_quotes(article, f"'{written}'")
+
+
+def load_corpus(root: str | os.PathLike[str], *, use_cache: bool = True) -> LoadResult:
+    """Load every claim file and reserved file under ``root``.
+
+    ``problems`` holds every problem of every file; ``corpus`` only the files
+    without errors, so that a caller may choose to go on without the rest
+    (``skipped`` says what was left out). ``use_cache`` is accepted for the
+    caching layer and currently has no effect.
+    """
+    del use_cache
+    root_str = os.fspath(root)
+    if not os.path.exists(root_str):
+        raise ClaimdiffError(f"corpus directory '{root_str}' does not exist")
+    if not os.path.isdir(root_str):
+        raise ClaimdiffError(f"corpus '{root_str}' is not a directory")
+    root_real = os.path.realpath(root_str)
+    problems: list[Problem] = []
+    found = _walk(root_str, root_real, problems)
+
+    parsed: list[tuple[ParsedFile, str]] = []
+    aliases: tuple[Alias, ...] = ()
+    lexicon = Lexicon()
+    decisions: tuple[DecisionEntry, ...] = ()
+    reserved_problems: dict[str, tuple[Problem, ...]] = {}
+    for f in found:
+        data = _read(f.fs_path, f.display)
+        if f.reserved:
+            name = os.path.basename(f.fs_path)
+            if isinstance(data, Problem):
+                reserved_problems[f.display] = (data,)
+            elif name == "aliases.yaml":
+                aliases, reserved_problems[f.display] = parse_aliases(f.display, data)
+            elif name == "lexicon.yaml":
+                lexicon, reserved_problems[f.display] = parse_lexicon(f.display, data)
+            else:
+                decisions, reserved_problems[f.display] = parse_decisions(f.display, data)
+            continue
+        if isinstance(data, Problem):
+            parsed.append((ParsedFile(f.display, None, (data,), 0), f.fs_path))
+        else:
+            parsed.append((parse_claim_file(f.display, data), f.fs_path))
+
+    per_file: dict[str, list[Problem]] = {}
+    articles: dict[str, Article] = {}
+    claim_counts: dict[str, int] = {}
+    for pf, fs_path in parsed:
+        article, text_problems = _attach_text(pf, fs_path, root_real)
+        per_file[pf.path] = [*pf.problems, *text_problems]
+        claim_counts[pf.path] = pf.claims
+        if article is not None:
+            articles[pf.path] = article
+    for p in validate.check_article_ids(articles.values()):
+        per_file[p.path].append(p)
+
+    known = {c.ref for art in articles.values() for c in art.claims}
+    decisions_path = os.path.join(root_str, "decisions.yaml").replace(os.sep, "/")
+    if decisions:
+        reserved_problems[decisions_path] = tuple(
+            sorted(
+                [
+                    *reserved_problems.get(decisions_path, ()),
+                    *validate.check_decisions(decisions, known),
+                ]
+            )
+        )
+    for path, probs in reserved_problems.items():
+        per_file[path] = list(probs)
+        claim_counts[path] = 0
+
+    skipped = []
+    bad = set()
+    for path, file_problems in per_file.items():
+        errors = sum(1 for p in file_problems if p.is_error)
+        if errors:
+            bad.add(path)
+            skipped.append(SkippedFile(path, claim_counts[path], errors))
+        problems.extend(file_problems)
+
+    kept = tuple(art for path, art in articles.items() if path not in bad)
+    kept_refs = {c.ref for art in kept for c in art.claims}
+
+    def reserved_ok(name: str) -> bool:
+        return os.path.join(root_str, name).replace(os.sep, "/") not in bad
+
+    corpus = Corpus(
+        root=root_str,
+        articles=kept,
+        aliases=aliases if reserved_ok("aliases.yaml") else (),
+        lexicon=lexicon if reserved_ok("lexicon.yaml") else Lexicon(),
+        decisions=tuple(
+            e.decision for e in decisions if e.decision.a in kept_refs and e.decision.b in kept_refs
+        )
+        if reserved_ok("decisions.yaml")
+        else (),
+    )
+    return LoadResult(corpus, tuple(sorted(problems)), tuple(sorted(skipped, key=lambda s: s.path)))
