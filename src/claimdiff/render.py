@@ -144,10 +144,22 @@ def _article_header(art: Article) -> Text:
     return head
 
 
+def _details(c: Claim) -> Text:
+    """The optional fields, one ``name: value`` per line."""
+    fields = [
+        ("where", c.where or ""),
+        ("said by", actors(c.said_by)),
+        ("event", c.event or ""),
+        ("tags", ", ".join(c.tags)),
+        ("note", c.note or ""),
+    ]
+    return Text("\n").join(_t(f"{k}: {v}") for k, v in fields if v)
+
+
 def render_claims(report: Report) -> RenderableType:
     parts: list[RenderableType] = []
     for art in ordered_articles(report.corpus):
-        t = _table("claim", "who", "did", "whom", "when", "where", "quote", "location")
+        t = _table("claim", "who", "did", "whom", "when", "details", "quote", "location")
         for c in art.claims:
             did = _t("NOT ", "bold red") if c.negated else Text("")
             did.append_text(_t(c.did))
@@ -157,7 +169,7 @@ def render_claims(report: Report) -> RenderableType:
                 did,
                 _t(actors(c.whom)),
                 _when(c),
-                _t(c.where or ""),
+                _details(c),
                 _t(c.quote or "", "italic"),
                 _t(str(c.loc), "dim"),
             )
