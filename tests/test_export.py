@@ -347,6 +347,7 @@ _ALLOWED_TAGS = {
     "html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "p", "ul", "li",
     "b", "main", "section", "div", "label", "input", "select", "option", "span", "table",
     "thead", "tbody", "tr", "th", "td", "button", "details", "summary", "blockquote", "script",
+    "wbr",
 }  # fmt: skip
 
 

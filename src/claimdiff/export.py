@@ -1204,13 +1204,17 @@ h1{font-size:1.4rem;margin:0 0 .5rem}h2{font-size:1.15rem;margin:1.5rem 0 .5rem}
 .wrap{overflow-x:auto}
 table{border-collapse:collapse;width:100%}
 th,td{border:1px solid var(--line);padding:.3rem .45rem;vertical-align:top;text-align:left;
-overflow-wrap:anywhere;white-space:pre-wrap}
+overflow-wrap:anywhere}
+td{white-space:pre-wrap;max-width:40rem}
+th.k{min-width:7rem}th.d{min-width:6.5rem}th.s{min-width:9rem}th.art{min-width:15rem}
+th.t{min-width:8rem}th.t2{min-width:11rem}
+.nw{white-space:nowrap}
 th{position:sticky;top:0;background:var(--bg)}
 th button{all:unset;cursor:pointer;font-weight:600}
 th[aria-sort=ascending] button::after{content:" ▲"}
 th[aria-sort=descending] button::after{content:" ▼"}
 td.num{text-align:right}
-.label{font-weight:600;font-size:.85em;text-transform:uppercase;letter-spacing:.02em}
+.label{font-weight:600;font-size:.85em;text-transform:uppercase}
 .agrees,.st-corroborated{background:var(--agree)}
 .agrees .label,.st-corroborated .label{color:var(--agree-b)}
 .contradicts,.st-contradicted{background:var(--clash)}
@@ -1301,12 +1305,14 @@ def _controls(statuses: Sequence[str] = ()) -> str:
     )
 
 
-def _th(label: str) -> str:
-    return f'<th scope="col"><button type="button">{esc(label)}</button></th>'
+def _th(head: str | tuple[str, str]) -> str:
+    label, cls = head if isinstance(head, tuple) else (head, "")
+    c = f' class="{cls}"' if cls else ""
+    return f'<th scope="col"{c}><button type="button">{esc(label)}</button></th>'
 
 
 def _html_table(
-    header: Sequence[str], rows: Iterable[tuple[Mapping[str, str], Sequence[str]]]
+    header: Sequence[str | tuple[str, str]], rows: Iterable[tuple[Mapping[str, str], Sequence[str]]]
 ) -> str:
     """A sortable, filterable table; cells are ready HTML, rows carry their attributes."""
     out = ['<div class="wrap"><table id="data">', "<thead><tr>"]
@@ -1323,6 +1329,13 @@ def _td(text: object, cls: str = "", sort: str | None = None) -> str:
     c = f' class="{cls}"' if cls else ""
     s = f' data-sort="{esc(sort)}"' if sort is not None else ""
     return f"<td{c}{s}>{esc(text)}</td>"
+
+
+def _td_when(when: Interval | None) -> str:
+    """An interval cell that may break after the ``/`` but never inside a date."""
+    iso = interval_iso(when)
+    parts = (f'<span class="nw">{esc(p)}</span>' for p in iso.split("/"))
+    return f'<td data-sort="{esc(iso)}">' + "/<wbr>".join(parts) + "</td>"
 
 
 def _quote_html(quote: str | None) -> str:
@@ -1394,8 +1407,8 @@ def _contradiction_cards(report: Report) -> str:
 @_register(View.TABLE, Format.HTML)
 def _table_html(report: Report) -> str:
     arts = ordered_articles(report.corpus)
-    header = ["statement", "who", "did", "whom", "when", "status"]
-    header += [a.id for a in arts]
+    header: list[str | tuple[str, str]] = [("statement", "k"), ("who", "t"), ("did", "t2")]
+    header += [("whom", "t"), ("when", "d"), ("status", "s"), *((a.id, "art") for a in arts)]
     rows: list[tuple[Mapping[str, str], Sequence[str]]] = []
     for r in table_rows(report):
         st = r.statement
@@ -1408,7 +1421,7 @@ def _table_html(report: Report) -> str:
             _td(st.who),
             _td(st.did),
             _td(st.whom),
-            _td(interval_iso(st.when)),
+            _td_when(st.when),
             status_cell,
             *(_cell_html(entries) for _, entries in r.cells),
         ]
