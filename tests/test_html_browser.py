@@ -143,3 +143,14 @@ def test_quotes_are_shown_on_demand(page: WebDriver) -> None:
     assert not quote.is_displayed()
     details[0].find_element(By.TAG_NAME, "summary").click()
     assert quote.is_displayed() and quote.text
+
+
+def test_descending_sort_keeps_report_order_among_equal_keys(
+    page: WebDriver, report: Report
+) -> None:
+    _header(page, "status").click()
+    _header(page, "status").click()
+    order = {st.id: i for i, st in enumerate(report.statements)}
+    expected = sorted(report.statements, key=lambda st: order[st.id])
+    expected = sorted(expected, key=lambda st: st.status.value, reverse=True)  # stable
+    assert _visible_ids(page) == [st.id for st in expected]

@@ -978,7 +978,7 @@ def _timeline_json(report: Report) -> str:
         doc = _statement_json(e.statement)
         doc["dates_disagree"] = e.dates_disagree
         doc["why"] = e.why or None
-        doc["claims"] = [
+        doc["members"] = [
             {"ref": c.ref, "article": c.article_id, "when": _time_json(c.when)} for c in e.claims
         ]
         events.append(doc)
@@ -1251,9 +1251,9 @@ var asc=th.getAttribute("aria-sort")!=="ascending";
 Array.prototype.forEach.call(heads,function(h){h.removeAttribute("aria-sort");});
 th.setAttribute("aria-sort",asc?"ascending":"descending");
 var rows=Array.prototype.slice.call(body.rows);
-rows.sort(function(x,y){var r=cmp(keyOf(x,i),keyOf(y,i));
+rows.sort(function(x,y){var r=cmp(keyOf(x,i),keyOf(y,i));if(!asc){r=-r;}
 if(r===0){r=Number(x.getAttribute("data-order"))-Number(y.getAttribute("data-order"));}
-return asc?r:-r;});
+return r;});
 rows.forEach(function(r){body.appendChild(r);});});});
 function apply(){
 var q=filter?filter.value.trim().toLowerCase():"";
