@@ -194,7 +194,7 @@ class _Failed(Exception):
 
 def _is_null(node: Node) -> bool:
     """An empty, ``~`` or ``null`` plain scalar: YAML's ways of writing nothing."""
-    return isinstance(node, ScalarNode) and node.style is None and node.value in _NULLS
+    return isinstance(node, ScalarNode) and not node.style and node.value in _NULLS
 
 
 def _line_col(text: str, index: int) -> tuple[int, int]:
@@ -318,7 +318,9 @@ def _compose(path: str, data: bytes, text: str) -> Node | None:
         raise _Failed(Problem(path, line, col, ERROR, "yaml-syntax", one_line(msg, 200))) from None
     except yaml.reader.ReaderError as exc:
         line, col = _line_col(text, min(exc.position, len(text)))
-        msg = f"character {exc.character!r} is not allowed in YAML: {exc.reason}"
+        char = exc.character
+        shown = f"U+{char:04X}" if isinstance(char, int) else repr(char)
+        msg = f"character {shown} is not allowed in YAML: {exc.reason}"
         raise _Failed(Problem(path, line, col, ERROR, "yaml-syntax", one_line(msg, 200))) from None
     except (yaml.YAMLError, ValueError, UnboundLocalError) as exc:
         raise _Failed(
@@ -402,7 +404,7 @@ class _Builder:
         self.spend(node)
         if isinstance(node, ScalarNode):
             value: str = node.value
-            if node.style is None and value in _NULLS:
+            if not node.style and value in _NULLS:
                 return None
             return value
         self.add(node, "wrong-type", f"{what} must be text, not a {_kind(node)}")
@@ -589,7 +591,13 @@ def _claim_file(b: _Builder, root: Node) -> ParsedFile:
             n_claims = len(node.value)
             b.spend(node, n_claims)
             for item in node.value:
-                claim = _claim(b, item, article_id, pub_interval)
+                try:
+                    claim = _claim(b, item, article_id, pub_interval)
+                except _Failed as failed:
+                    # Report the bomb at the repeated (anchored) claim, not deep inside it.
+                    raise _Failed(
+                        Problem.at(b.loc(item), ERROR, "alias-bomb", failed.problem.message)
+                    ) from None
                 if claim is not None:
                     claims.append(claim)
         elif _is_null(node):
@@ -867,7 +875,7 @@ def _to_data(b: _Builder, node: Node, depth: int) -> Any:
     if depth > MAX_DEPTH:
         raise _Failed(Problem.at(b.loc(node), ERROR, "too-deep", "nesting too deep"))
     if isinstance(node, ScalarNode):
-        return None if node.style is None and node.value in _NULLS else node.value
+        return None if not node.style and node.value in _NULLS else node.value
     if isinstance(node, SequenceNode):
         return [_to_data(b, x, depth + 1) for x in node.value]
     out: dict[str, Any] = {}
@@ -910,15 +918,25 @@ class _Found:
 
 
 def _walk(root: str, root_real: str, problems: list[Problem]) -> list[_Found]:
-    """Every claim file under ``root``, sorted; symlinked directories are followed once."""
+    """Every claim file under ``root``, sorted.
+
+    Directory symlinks are never followed: one inside the corpus names files
+    that are read at their real place anyway (following it would load them
+    twice), one that loops back to an ancestor would never end, and one that
+    leaves the corpus would read files the corpus does not own. The last two
+    are reported as warnings. Hidden entries (``.git``, caches) are skipped.
+    """
     found: list[_Found] = []
-    visited: dict[str, str] = {}
 
     def display(rel: str) -> str:
         return os.path.join(root, rel).replace(os.sep, "/")
 
-    def walk(fs_dir: str, rel: str, real: str, ancestors: tuple[str, ...]) -> None:
-        visited[real] = rel
+    def warn(rel: str, code: str, message: str) -> None:
+        problems.append(Problem(display(rel), 1, 1, WARNING, code, message))
+
+    stack: list[tuple[str, str, tuple[str, ...]]] = [(root, "", (root_real,))]
+    while stack:
+        fs_dir, rel, ancestors = stack.pop()
         try:
             with os.scandir(fs_dir) as it:
                 entries = sorted(it, key=lambda e: e.name)
@@ -927,49 +945,44 @@ def _walk(root: str, root_real: str, problems: list[Problem]) -> list[_Found]:
                 raise ClaimdiffError(
                     f"cannot read corpus directory '{root}': {exc.strerror}"
                 ) from None
-            code = "unreadable"
-            problems.append(
-                Problem(display(rel), 1, 1, ERROR, code, f"cannot read directory: {exc.strerror}")
-            )
-            return
-        for entry in entries:
+            msg = f"cannot read directory: {exc.strerror}"
+            problems.append(Problem(display(rel), 1, 1, ERROR, "unreadable", msg))
+            continue
+        for entry in reversed(entries):
             if entry.name.startswith("."):
                 continue
-            child_rel = os.path.join(rel, entry.name) if rel else entry.name
+            child = os.path.join(rel, entry.name) if rel else entry.name
             try:
                 is_link = entry.is_symlink()
                 is_dir = entry.is_dir()
-                is_file = entry.is_file()
             except OSError:
-                is_link, is_dir, is_file = False, False, True
-            target = os.path.realpath(entry.path) if is_link else os.path.join(real, entry.name)
-            if is_link and (is_dir or is_file) and not _is_within(target, root_real):
-                problems.append(
-                    Problem(
-                        display(child_rel),
-                        1,
-                        1,
-                        WARNING,
+                is_link, is_dir = False, False
+            is_yaml = entry.name.lower().endswith((".yaml", ".yml"))
+            if is_link and (is_dir or is_yaml):
+                target = os.path.realpath(entry.path)
+                if not _is_within(target, root_real):
+                    warn(
+                        child,
                         "symlink-outside",
                         "symbolic link leads outside the corpus; not followed",
                     )
-                )
-                continue
+                    continue
+                if is_dir:
+                    if target in ancestors:
+                        back = display(os.path.relpath(target, root_real)).removesuffix("/.")
+                        warn(
+                            child,
+                            "symlink-loop",
+                            f"directory symlink loops back to '{back}'; not followed",
+                        )
+                    continue
             if is_dir:
-                if target in ancestors or target == real:
-                    back = display(visited.get(target, ""))
-                    msg = f"directory symlink loops back to '{back}'; not followed"
-                    problems.append(Problem(display(child_rel), 1, 1, WARNING, "symlink-loop", msg))
-                elif target in visited:
-                    msg = f"directory already read as '{display(visited[target])}'; not followed"
-                    problems.append(Problem(display(child_rel), 1, 1, WARNING, "symlink-loop", msg))
-                else:
-                    walk(entry.path, child_rel, target, (*ancestors, real))
-            elif entry.name.lower().endswith((".yaml", ".yml")) and (is_file or is_link):
+                stack.append(
+                    (entry.path, child, (*ancestors, os.path.join(ancestors[-1], entry.name)))
+                )
+            elif is_yaml:
                 reserved = not rel and entry.name in RESERVED_FILES
-                found.append(_Found(display(child_rel), entry.path, reserved))
-
-    walk(root, "", root_real, ())
+                found.append(_Found(display(child), entry.path, reserved))
     return sorted(found, key=lambda f: f.display)
 
 

@@ -104,47 +104,42 @@ def check_article_ids(articles: Iterable[Article]) -> list[Problem]:
 
 # --------------------------------------------------------------------------- quotes
 
-_QUOTE_CHARS = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201a": "'",
-        "\u201b": "'",
-        "\u2032": "'",
-        "\u00b4": "'",
-        "`": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u201e": '"',
-        "\u201f": '"',
-        "\u00ab": '"',
-        "\u00bb": '"',
-        "\u2033": '"',
-    }
+_APOSTROPHES = "'\u2018\u2019\u201a\u201b\u2032\u00b4`"
+_DOUBLE_QUOTES = '"\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033'
+_DASH_CHARS = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+_CLASSES = {
+    c: "[" + re.escape(group) + "]"
+    for group in (_APOSTROPHES, _DOUBLE_QUOTES, _DASH_CHARS)
+    for c in group
+}
+_FOLD = str.maketrans(
+    {c: group[0] for group in (_APOSTROPHES, _DOUBLE_QUOTES, _DASH_CHARS) for c in group}
 )
-_DASHES = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"})
-
 
 _STAGES: list[tuple[str, Callable[[str], str]]] = [
-    ("quotation marks or apostrophes", lambda s: s.translate(_QUOTE_CHARS)),
-    ("dashes", lambda s: s.translate(_DASHES)),
+    ("quotation marks or apostrophes", lambda s: s.translate(_FOLD)),
     ("whitespace", lambda s: " ".join(s.split())),
     ("letter case", str.casefold),
 ]
 
 
-def _how_it_differs(quote: str, text: str) -> str | None:
-    """Name the smallest normalisation under which ``quote`` occurs in ``text``."""
-    q, t = quote, text
-    needed: list[str] = []
-    for name, fn in _STAGES:
-        nq, nt = fn(q), fn(t)
-        if nq != q or nt != t:
-            needed.append(name)
-        q, t = nq, nt
-        if q in t:
-            return " and ".join(needed)
-    return None
+def _loose_pattern(quote: str) -> re.Pattern[str]:
+    """Matches ``quote`` up to quote-mark/dash variants, whitespace runs and case."""
+    words = ("".join(_CLASSES.get(c, re.escape(c)) for c in word) for word in quote.split())
+    return re.compile(r"\s+".join(words), re.IGNORECASE)
+
+
+def _differences(quote: str, span: str) -> list[str]:
+    """Which normalisations are needed to make ``quote`` equal ``span``."""
+
+    def same(skip: int) -> bool:
+        a, b = quote, span
+        for i, (_name, fn) in enumerate(_STAGES):
+            if i != skip:
+                a, b = fn(a), fn(b)
+        return a == b
+
+    return [name for i, (name, _fn) in enumerate(_STAGES) if not same(i)]
 
 
 def _first_difference(a: str, b: str) -> str:
@@ -154,12 +149,16 @@ def _first_difference(a: str, b: str) -> str:
     return ""
 
 
+def _line_at(text: str, index: int) -> int:
+    return text.count("\n", 0, index) + 1
+
+
 def check_quotes(article: Article, text_label: str) -> list[Problem]:
     """``quote-not-found``: a claim's ``quote`` is not a verbatim span of the article text.
 
     When a near-identical span exists the message says where it is and how it
-    differs (quotation marks, dashes, whitespace, case) or shows the closest text,
-    so the curator can fix the quote in one go.
+    differs (quotation marks, whitespace, case) or shows the closest text, so
+    the curator can fix the quote in one go.
     """
     text = article.text
     if text is None:
@@ -167,18 +166,28 @@ def check_quotes(article: Article, text_label: str) -> list[Problem]:
     problems = []
     for claim in article.claims:
         quote = claim.quote
-        if not quote or quote in text:
+        if not quote or not quote.strip() or quote in text:
             continue
         msg = f"quote not found in {text_label}"
-        align = fuzz.partial_ratio_alignment(quote, text, processor=None)
-        line = text.count("\n", 0, align.dest_start) + 1 if align is not None else 0
-        span = text[align.dest_start : align.dest_end] if align is not None else ""
-        differs = _how_it_differs(quote, text)
-        if differs is not None:
+        m = _loose_pattern(quote).search(text)
+        if m is not None:
+            span = m.group()
+            kinds = _differences(quote, span) or ["characters"]
             detail = _first_difference(quote, span) if len(span) == len(quote) else ""
-            msg += f"; line {line} has it with different {differs}{detail}: “{one_line(span)}”"
-        elif align is not None and align.score >= 60:
-            msg += f"; closest text at line {line} ({align.score:.0f}% similar): “{one_line(span)}”"
+            msg += (
+                f"; line {_line_at(text, m.start())} has it with different "
+                f"{' and '.join(kinds)}{detail}: “{one_line(span)}”"
+            )
+        else:
+            align = fuzz.partial_ratio_alignment(quote, text, processor=None)
+            if align is not None and align.score >= 60:
+                start, end = align.dest_start, align.dest_end
+                while start < end and not text[start].isalnum():
+                    start += 1
+                msg += (
+                    f"; closest text at line {_line_at(text, start)} "
+                    f"({align.score:.0f}% similar): “{one_line(text[start:end])}”"
+                )
         problems.append(Problem.at(claim.loc_of("quote"), ERROR, "quote-not-found", msg))
     return problems
 
