@@ -323,6 +323,11 @@ class CompareOptions:
     """Relative difference under which two quantities count as equal."""
     near_copy_threshold: float = 0.9
     """Text similarity above which two articles count as one source (syndicated copy)."""
+    action_threshold: float = 0.7
+    """Action similarity (0..1, token-set ratio of the normalised actions) above which
+    two claims with the same head verb state the same action."""
+    max_block: int = 500
+    """Largest block of claims scored all-pairs; bigger blocks are split by action, then target."""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,334 @@
+"""Matching: find the claim pairs worth comparing, score them, group statements.
+
+Comparing every claim with every other claim is quadratic and would not survive a
+real corpus, so pairs are only scored inside *blocks* of claims that share a cheap
+key: a canonical actor, or an event label. A block bigger than
+``CompareOptions.max_block`` is split by the *family* of the action's head verb
+(its synonym class joined with its lexicon opposites, so "supported" and
+"remained neutral" stay together), and a sub-block still too big is split by the
+first target (``whom``; claims without a target are compared with every target
+group). Inside a block, one ``rapidfuzz.process.cdist`` call computes the action
+similarity of all pairs in C; only pairs above ``action_threshold`` (plus pairs
+whose heads are lexicon opposites) reach the Python-level scoring.
+
+Grouping into statements is complete linkage: a claim joins a group only if it
+states the same thing as *every* member, so a chain of weak links can never glue
+two different statements together.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from claimdiff.model import CompareOptions
+from claimdiff.normalize import Action, ClaimForm, LexiconIndex
+
+WEIGHTS: tuple[tuple[str, float], ...] = (
+    ("who", 0.20),
+    ("did", 0.50),
+    ("whom", 0.10),
+    ("when", 0.05),
+    ("where", 0.05),
+    ("event", 0.10),
+)
+"""Weights of the per-field similarities in the combined score.
+
+A field missing from either claim is left out and the remaining weights are
+renormalised: an unstated target or time is no evidence either way.
+"""
+
+EVENT_SAME = 0.9
+"""Event-label similarity (token-set ratio, 0..1) at which two labels name one event."""
+
+WHO_REPRESENTED = 0.75
+"""``who`` similarity of a state and a head of state who speaks for it (Kremlin / Putin)."""
+
+Pair = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class PairScore:
+    """Per-field similarities and combined score of one candidate pair."""
+
+    a: int
+    b: int
+    score: float
+    similarities: tuple[tuple[str, float], ...]
+
+    def sim(self, name: str) -> float | None:
+        for key, value in self.similarities:
+            if key == name:
+                return value
+        return None
+
+
+# --------------------------------------------------------------------------- similarities
+
+
+def _jaccard(a: Sequence[str], b: Sequence[str]) -> float:
+    sa, sb = set(a), set(b)
+    if not sa and not sb:
+        return 1.0
+    return len(sa & sb) / len(sa | sb)
+
+
+def action_order(a: Action, b: Action) -> float:
+    """Token-sort ratio (0..1): ranks equally scored pairs by how exactly they agree.
+
+    Used only to order the grouping ("key allies" ~ "allies" before "former allies" ~ "allies").
+    """
+    return float(fuzz.token_sort_ratio(a.string, b.string)) / 100.0
+
+
+def action_similarity(a: Action, b: Action) -> float:
+    """Token-set ratio (0..1) of the synonym-mapped action keys.
+
+    Token-set, not plain ratio: a curator who writes more detail ("blamed Armenia
+    for the collapse of the talks" vs "blamed Armenia") still states the same action.
+    """
+    if not a.content and not b.content:
+        return 1.0
+    return float(fuzz.token_set_ratio(a.string, b.string)) / 100.0
+
+
+def event_similarity(a: str, b: str) -> float:
+    if a == b:
+        return 1.0
+    return float(fuzz.token_set_ratio(a, b)) / 100.0
+
+
+def are_opposite(a: Action, b: Action, lex: LexiconIndex) -> tuple[str, str] | None:
+    """The lexicon opposite pair the two actions state, in (a, b) order, if any."""
+    hit = lex.opposite_in(a, b)
+    if hit is not None:
+        return hit
+    back = lex.opposite_in(b, a)
+    return None if back is None else (back[1], back[0])
+
+
+def field_similarities(
+    fa: ClaimForm, fb: ClaimForm, lex: LexiconIndex, did: float | None = None
+) -> tuple[tuple[str, float], ...]:
+    """Similarity in 0..1 of every field both claims state, in ``WEIGHTS`` order.
+
+    ``did`` is 1.0 for lexicon opposites: "supported" and "remained neutral" are
+    about the same action, only with opposite sense, which is what makes them a
+    contradiction rather than two unrelated claims.
+    """
+    if are_opposite(fa.action, fb.action, lex) is not None:
+        did = 1.0
+    elif did is None:
+        did = action_similarity(fa.action, fb.action)
+    who = _jaccard(fa.who, fb.who)
+    if who == 0.0 and set(fa.who_wide) & set(fb.who_wide):
+        who = WHO_REPRESENTED
+    sims: list[tuple[str, float]] = [("who", who), ("did", did)]
+    if fa.whom and fb.whom:
+        sims.append(("whom", _jaccard(fa.whom, fb.whom)))
+    if fa.interval is not None and fb.interval is not None:
+        sims.append(("when", 1.0 if fa.interval.overlaps(fb.interval) else 0.0))
+    if fa.where is not None and fb.where is not None:
+        sims.append(("where", 1.0 if fa.where == fb.where else 0.0))
+    if fa.event is not None and fb.event is not None:
+        sims.append(("event", event_similarity(fa.event, fb.event)))
+    return tuple(sims)
+
+
+def combine(similarities: Iterable[tuple[str, float]]) -> float:
+    """Weighted mean of the stated fields' similarities (weights in ``WEIGHTS``)."""
+    weights = dict(WEIGHTS)
+    total = 0.0
+    weight = 0.0
+    for name, value in similarities:
+        w = weights[name]
+        total += w * value
+        weight += w
+    return round(total / weight, 4) if weight else 0.0
+
+
+def score_pair(
+    fa: ClaimForm, fb: ClaimForm, lex: LexiconIndex, did: float | None = None
+) -> PairScore:
+    sims = field_similarities(fa, fb, lex, did)
+    a, b = (fa.index, fb.index) if fa.index < fb.index else (fb.index, fa.index)
+    return PairScore(
+        a=a, b=b, score=combine(sims), similarities=tuple((k, round(v, 4)) for k, v in sims)
+    )
+
+
+# --------------------------------------------------------------------------- blocking
+
+
+def block_keys(form: ClaimForm) -> list[tuple[str, str]]:
+    """The blocks a claim belongs to: one per actor entity, one for its event label."""
+    keys = [("who", w) for w in form.who_wide]
+    if form.event:
+        keys.append(("event", form.event))
+    return keys
+
+
+class _Collector:
+    def __init__(
+        self, forms: Sequence[ClaimForm], lex: LexiconIndex, options: CompareOptions
+    ) -> None:
+        self.forms = forms
+        self.lex = lex
+        self.options = options
+        self.cutoff = options.action_threshold * 100.0
+        self.pairs: dict[Pair, float | None] = {}
+
+    def add(self, i: int, j: int, did: float | None) -> None:
+        if i == j:
+            return
+        key = (i, j) if i < j else (j, i)
+        if key not in self.pairs or self.pairs[key] is None:
+            self.pairs[key] = did
+
+    def dense(self, rows: Sequence[int], cols: Sequence[int] | None = None) -> None:
+        """Score ``rows`` × ``cols`` (or all pairs of ``rows``) with one cdist call."""
+        if cols is None and len(rows) < 2:
+            return
+        other = rows if cols is None else cols
+        if not other:
+            return
+        strings_r = [self.forms[i].action.string for i in rows]
+        strings_c = [self.forms[i].action.string for i in other]
+        matrix = process.cdist(
+            strings_r,
+            strings_c,
+            scorer=fuzz.token_set_ratio,
+            score_cutoff=self.cutoff,
+            workers=-1,
+            dtype=np.uint8,
+        )
+        if cols is None:
+            matrix = np.triu(matrix, 1)
+        for r, c in zip(*np.nonzero(matrix), strict=True):
+            self.add(rows[int(r)], other[int(c)], float(matrix[r, c]) / 100.0)
+        # Lexicon opposites rarely share words ("supported" / "remained neutral"),
+        # so they are paired through an index of the opposite-bearing keys.
+        by_key_r = self._opposite_index(rows)
+        by_key_c = by_key_r if cols is None else self._opposite_index(other)
+        for ka, members_a in sorted(by_key_r.items()):
+            for kb, members_b in sorted(by_key_c.items()):
+                if self.lex.are_opposite(ka, kb):
+                    for i in members_a:
+                        for j in members_b:
+                            self.add(i, j, None)
+
+    def _opposite_index(self, members: Sequence[int]) -> dict[str, list[int]]:
+        index: dict[str, list[int]] = defaultdict(list)
+        for i in members:
+            for key in set(self.forms[i].action.content) & self.lex.opposite_tokens:
+                index[key].append(i)
+        return index
+
+    def block(self, members: Sequence[int], level: int = 0) -> None:
+        if len(members) < 2:
+            return
+        if len(members) <= self.options.max_block or level >= 2:
+            self.dense(members)
+            return
+        split: Callable[[ClaimForm], str]
+        if level == 0:
+
+            def split(f: ClaimForm) -> str:
+                return f.family
+
+        else:
+
+            def split(f: ClaimForm) -> str:
+                return f.whom[0] if f.whom else ""
+
+        groups: dict[str, list[int]] = defaultdict(list)
+        for i in members:
+            groups[split(self.forms[i])].append(i)
+        if level == 1 and "" in groups:
+            untargeted = groups.pop("")
+            self.block(untargeted, level + 1)
+            for key in sorted(groups):
+                self.dense(untargeted, groups[key])
+        for key in sorted(groups):
+            self.block(groups[key], level + 1)
+
+
+def candidate_pairs(
+    forms: Sequence[ClaimForm], lex: LexiconIndex, options: CompareOptions
+) -> dict[Pair, float | None]:
+    """Pairs worth scoring, with their action similarity when the blocking computed it.
+
+    Cost is the sum of the squared block sizes, each capped by ``max_block`` as
+    far as the splitting keys allow, so it grows near-linearly with the corpus.
+    """
+    blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for f in forms:
+        for key in block_keys(f):
+            blocks[key].append(f.index)
+    collector = _Collector(forms, lex, options)
+    for key in sorted(blocks):
+        collector.block(blocks[key])
+    return collector.pairs
+
+
+# --------------------------------------------------------------------------- grouping
+
+
+def group_statements(
+    n: int,
+    same: Mapping[Pair, float],
+    forced: Iterable[Pair] = (),
+    cannot: Iterable[Pair] = (),
+    tiebreak: Mapping[Pair, float] | None = None,
+) -> list[list[int]]:
+    """Partition claims 0..n-1 into statements by complete linkage.
+
+    ``same`` holds the pairs that state the same thing with their scores;
+    ``forced`` pairs (``decisions.yaml`` ``same``) are merged first, whatever
+    anything else says; ``cannot`` pairs (contradictions, ``different``
+    decisions) never end up in one group unless forced. Edges are visited from
+    the strongest down (ties by ``tiebreak``, higher first, then by index), and
+    two groups merge only when every cross pair is a ``same`` (or forced) pair
+    and none is a ``cannot`` pair. The result is sorted by smallest member and
+    does not depend on input order.
+    """
+    parent = list(range(n))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    forced_set = {(min(a, b), max(a, b)) for a, b in forced}
+    for a, b in sorted(forced_set):
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    members: dict[int, list[int]] = defaultdict(list)
+    for i in range(n):
+        members[find(i)].append(i)
+    cannot_set = {(min(a, b), max(a, b)) for a, b in cannot}
+
+    def linked(x: int, y: int) -> bool:
+        key = (x, y) if x < y else (y, x)
+        if key in forced_set:
+            return True
+        return key in same and key not in cannot_set
+
+    ties = tiebreak or {}
+    for (a, b), _ in sorted(same.items(), key=lambda kv: (-kv[1], -ties.get(kv[0], 0.0), kv[0])):
+        ra, rb = find(a), find(b)
+        if ra == rb:
+            continue
+        ga, gb = members[ra], members[rb]
+        if all(linked(x, y) for x in ga for y in gb):
+            keep, drop = min(ra, rb), max(ra, rb)
+            parent[drop] = keep
+            members[keep] = sorted(ga + gb)
+            del members[drop]
+    return sorted(members.values(), key=lambda g: g[0])

@@ -1,0 +1,1013 @@
+"""Normalisation: turn each claim into comparable, canonical forms.
+
+Curators write the same fact in many ways ("President Putin blamed ...", "Putin
+blames ..."). Matching raw strings would miss most agreements, and matching
+loosely would invent them, so every field is first brought to a canonical form:
+
+- actors are folded (case, accents, punctuation, leading "the", role words), mapped
+  through ``aliases.yaml`` and then clustered fuzzily into one entity table per
+  corpus (each *distinct* actor string is resolved once, not once per claim);
+- actions are lemmatised by a small rule-based English lemmatiser, stripped of stop
+  words, hedges and negation cues (which become the claim's polarity) and mapped to
+  synonym classes from the built-in lexicon plus the corpus's ``lexicon.yaml``;
+- quantities are pulled out of ``did`` / ``whom`` (and ``quote`` when those have none);
+- time stays an :class:`~claimdiff.model.Interval` (or unknown).
+
+Everything here is pure and deterministic: the same corpus gives the same forms
+whatever the order of its files.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zlib
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+from rapidfuzz import fuzz, process
+
+from claimdiff.model import Article, Claim, CompareOptions, Corpus, Interval, Lexicon
+
+NEG = "not:"
+"""Prefix of the marker token a negation cue becomes inside an action."""
+
+# --------------------------------------------------------------------------- text
+
+
+_TOKEN_RE = re.compile(r"\d+(?:\.\d+)?|[^\W\d_]+")
+_ABBREV_DOT_RE = re.compile(r"(?<=[^\W\d_])[.'](?=[^\W\d_])")
+_THOUSANDS_RE = re.compile(r"(?<=\d),(?=\d{3}\b)")
+
+
+def strip_accents(text: str) -> str:
+    """``"Pashinyán"`` → ``"Pashinyan"``: accents are spelling noise between outlets."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def tokens(text: str) -> list[str]:
+    """Casefolded, accent-free word and number tokens of ``text``.
+
+    Contractions are expanded so that "didn't" carries its "not"; possessive "'s"
+    is dropped; dots and apostrophes inside words are removed ("U.S." → "us");
+    every other punctuation mark separates tokens ("Nagorno-Karabakh" → two tokens).
+    """
+    t = strip_accents(text).casefold().replace("\u2019", "'").replace("`", "'")
+    t = t.replace("can't", "can not").replace("won't", "will not")
+    t = re.sub(r"n't\b", " not", t)
+    t = re.sub(r"'s\b", "", t)
+    t = _ABBREV_DOT_RE.sub("", t)
+    t = _THOUSANDS_RE.sub("", t)
+    return _TOKEN_RE.findall(t)
+
+
+def fold(text: str) -> str:
+    """The canonical spelling used for equality: ``" ".join(tokens(text))``."""
+    return " ".join(tokens(text))
+
+
+# --------------------------------------------------------------------------- lemmatiser
+
+
+def _word_list(text: str) -> list[str]:
+    return text.split()
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_IRREGULAR: dict[str, str] = dict(
+    pair.split(":", 1)
+    for pair in _word_list(
+        # irregular past tenses and participles, auxiliaries, awkward plurals (form:lemma)
+        "is:be am:be are:be was:be were:be been:be being:be has:have had:have having:have does:do "
+        "did:do done:do doing:do goes:go went:go gone:go arose:arise arisen:arise awoke:awake "
+        "bore:bear borne:bear beat:beat beaten:beat became:become began:begin begun:begin "
+        "bent:bend bet:bet bid:bid bound:bind bit:bite bitten:bite bled:bleed blew:blow "
+        "blown:blow broke:break broken:break bred:breed brought:bring built:build burnt:burn "
+        "burst:burst bought:buy cast:cast caught:catch chose:choose chosen:choose came:come "
+        "cost:cost crept:creep cut:cut dealt:deal dug:dig drew:draw drawn:draw drank:drink "
+        "drunk:drink drove:drive driven:drive ate:eat eaten:eat fell:fall fallen:fall fed:feed "
+        "felt:feel fought:fight found:find fled:flee flew:fly flown:fly forbade:forbid "
+        "forbidden:forbid forecast:forecast foresaw:foresee foreseen:foresee forgot:forget "
+        "forgotten:forget forgave:forgive forgiven:forgive froze:freeze frozen:freeze got:get "
+        "gotten:get gave:give given:give ground:grind grew:grow grown:grow hung:hang heard:hear "
+        "hid:hide hidden:hide hit:hit held:hold hurt:hurt kept:keep knew:know known:know laid:lay "
+        "led:lead left:leave lent:lend let:let lay:lie lain:lie lit:light lost:lose made:make "
+        "meant:mean met:meet mistook:mistake mistaken:mistake overcame:overcome overran:overrun "
+        "overrode:override overridden:override oversaw:oversee overseen:oversee "
+        "overthrew:overthrow overthrown:overthrow overtook:overtake overtaken:overtake paid:pay "
+        "put:put quit:quit read:read rode:ride ridden:ride rang:ring rung:ring rose:rise "
+        "risen:rise ran:run said:say saw:see seen:see sought:seek sold:sell sent:send set:set "
+        "shook:shake shaken:shake shed:shed shot:shoot showed:show shown:show shrank:shrink "
+        "shut:shut sang:sing sung:sing sank:sink sunk:sink sat:sit slept:sleep slid:slide "
+        "spoke:speak spoken:speak spent:spend spun:spin split:split spread:spread sprang:spring "
+        "sprung:spring stood:stand stole:steal stolen:steal stuck:stick struck:strike "
+        "stricken:strike strove:strive striven:strive swore:swear sworn:swear swept:sweep "
+        "swam:swim swum:swim swung:swing took:take taken:take taught:teach tore:tear torn:tear "
+        "told:tell thought:think threw:throw thrown:throw undertook:undertake "
+        "undertaken:undertake understood:understand underwent:undergo undergone:undergo "
+        "upheld:uphold withdrew:withdraw withdrawn:withdraw withheld:withhold withstood:withstand "
+        "woke:wake woken:wake wore:wear worn:wear won:win wound:wind wrote:write written:write "
+        "slew:slay slain:slay rebuilt:rebuild reset:reset resold:resell retook:retake "
+        "retaken:retake upset:upset inked:ink added:add adding:add adds:add allies:ally "
+        "countries:country forces:force talks:talk news:news series:series species:species "
+        "people:people children:child men:man women:woman "
+    )
+)
+
+_BASE_FORMS = _words(
+    "need speed seed feed breed bleed greed deed indeed proceed succeed exceed weed "
+    "hundred red bed wed sled naked sacred wicked kindred embed shed united limited "
+    "during nothing something anything everything morning evening spring string king "
+    "thing wing bring ceiling sibling building meeting wedding "
+    "this his its thus bus gas yes us plus minus status crisis basis analysis "
+    "thesis news series species chaos lens always perhaps"
+)
+
+
+def _needs_e(stem: str) -> bool:
+    """Whether a stem left by removing -ed/-ing lost a silent final e ("blam" → "blame").
+
+    Only the display form depends on this: comparisons use :func:`lemma_key`, which
+    drops a final e anyway, so a wrong guess here never splits "blamed" from "blames".
+    """
+    if len(stem) < 2:
+        return False
+    vowels = "aeiou"
+    groups = len(re.findall(r"[aeiouy]+", stem))
+    last, prev = stem[-1], stem[-2]
+    if last in "vc" or (last == "z" and prev != "z"):
+        return True
+    if stem.endswith(("rg", "dg", "lg", "ang", "eng")):
+        return True
+    if last == "s" and prev in vowels and not stem.endswith(("ss", "ous", "us")):
+        return True
+    if groups >= 2 and len(stem) >= 4 and prev in "iu" and stem[-3] not in vowels:
+        return last in "tdnr"
+    if groups >= 2 and prev in "ao" and last in "td" and stem[-3] not in vowels:
+        return True
+    return (
+        groups == 1
+        and len(stem) >= 3
+        and last not in vowels + "wxy"
+        and prev in vowels
+        and stem[-3] not in vowels
+    )
+
+
+def _undo_suffix(stem: str) -> str:
+    if len(stem) >= 3 and stem[-1] == stem[-2] and stem[-1] not in "aeiouls":
+        return stem[:-1]
+    if _needs_e(stem):
+        return stem + "e"
+    return stem
+
+
+@lru_cache(maxsize=65536)
+def lemma(word: str) -> str:
+    """Base form of an English word form: "blamed", "blames", "blaming" → "blame".
+
+    A compact rule set (irregular table, -ies/-ied, -ing, -eed, -ed, -es, -s) in
+    place of an NLP dependency: claim actions are short verb phrases, and what
+    matters is that all forms of one verb land on the same key.
+    """
+    w = word
+    if w in _IRREGULAR:
+        return _IRREGULAR[w]
+    if len(w) <= 3 or not w.isalpha() or w in _BASE_FORMS:
+        return w
+    if w.endswith(("ies", "ied")) and len(w) > 4:
+        return w[:-3] + "y"
+    if w.endswith("ing") and len(w) > 5:
+        return _undo_suffix(w[:-3])
+    if w.endswith("eed"):
+        return w[:-1]
+    if w.endswith("ed") and len(w) > 4:
+        return _undo_suffix(w[:-2])
+    if w.endswith(("sses", "shes", "ches", "xes", "zzes")):
+        return w[:-2]
+    if w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        return w[:-1]
+    return w
+
+
+@lru_cache(maxsize=65536)
+def lemma_key(word: str) -> str:
+    """Comparison key of a word: its lemma without a final e and a doubled last letter.
+
+    Makes the key independent of the lemmatiser's guess about silent e's and of
+    British/American doubling ("cancelled" / "canceled" / "cancel").
+    """
+    k = lemma(word)
+    if len(k) > 3 and k.endswith("e"):
+        k = k[:-1]
+    if len(k) > 3 and k[-1] == k[-2] and k[-1] not in "aeiou":
+        k = k[:-1]
+    return k
+
+
+_STOP_LEMMAS = _words(
+    "a an the to of for in on at by with from into onto about as and or but if that "
+    "this these those it its his her hers their theirs them they he she we our ours "
+    "you your i me my which who whom whose what there here be have do will would shall "
+    "should can could may might must also again still then than so very just "
+    "between amid during while since once such other another some any each all both "
+    "own same more most"
+)
+_STOP_KEYS = frozenset(lemma_key(w) for w in _STOP_LEMMAS) | _STOP_LEMMAS
+
+_LY_KEEP = _words(
+    "family italy assembly july rally supply apply reply anomaly bully monopoly comply "
+    "multiply early only holy ugly fly rely ally belly folly tally"
+)
+
+
+def _is_content(tok: str) -> bool:
+    if tok in _STOP_KEYS:
+        return False
+    return not (len(tok) > 4 and tok.endswith("ly") and tok not in _LY_KEEP)
+
+
+# --------------------------------------------------------------------------- numbers
+
+_NUMBER_WORDS = {
+    w: float(i)
+    for i, w in enumerate(
+        _word_list(
+            "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+            "fourteen fifteen sixteen seventeen eighteen nineteen twenty"
+        )
+    )
+}
+_NUMBER_WORDS.update(
+    {
+        w: float(10 * i)
+        for i, w in enumerate(_word_list("thirty forty fifty sixty seventy eighty ninety"), 3)
+    }
+)
+_MULTIPLIERS = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+_MONTHS = _words(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec"
+)
+
+
+_YEAR_BEFORE = _words("in since by of until till from before after during early late mid the")
+
+
+def quantities(text: str) -> tuple[float, ...]:
+    """Numbers stated in ``text`` ("2,000 troops", "two", "1.5 million"), sorted.
+
+    Dates are not quantities and are skipped: a day next to a month name, and a
+    bare four-digit 1800–2100 that ends the text or follows a month or a word like
+    "in" / "since" / "by" ("in 2020"); "2000 troops" and "2,000" are quantities.
+    Vague amounts ("hundreds", "dozens") are not numbers either.
+    """
+    marked = re.sub(
+        r"\b(\d{1,3}(?:,\d{3})+)(\.\d+)?(?![\d,])",
+        lambda m: m.group(1).replace(",", "") + (m.group(2) or ".0"),
+        text,
+    )
+    toks = tokens(marked)
+    found: list[float] = []
+    i = 0
+    while i < len(toks):
+        tok = toks[i]
+        value: float | None = None
+        if tok[0].isdigit():
+            value = float(tok)
+            near_month = (i > 0 and toks[i - 1] in _MONTHS) or (
+                i + 1 < len(toks) and toks[i + 1] in _MONTHS
+            )
+            is_year = (
+                "." not in tok
+                and len(tok) == 4
+                and 1800 <= value <= 2100
+                and (
+                    i + 1 == len(toks)
+                    or (i > 0 and (toks[i - 1] in _YEAR_BEFORE or toks[i - 1] in _MONTHS))
+                    or toks[i + 1] in _STOP_LEMMAS
+                )
+            )
+            if (near_month and value <= 31) or (is_year and not _multiplier_follows(toks, i)):
+                i += 1
+                continue
+        elif tok in _NUMBER_WORDS:
+            value = _NUMBER_WORDS[tok]
+            if i + 1 < len(toks) and toks[i + 1] in _NUMBER_WORDS and value >= 20:
+                value += _NUMBER_WORDS[toks[i + 1]]
+                i += 1
+        elif tok in ("a", "one") and i + 1 < len(toks) and toks[i + 1] in _MULTIPLIERS:
+            value = 1.0
+        if value is None:
+            i += 1
+            continue
+        while i + 1 < len(toks) and toks[i + 1] in _MULTIPLIERS:
+            value *= _MULTIPLIERS[toks[i + 1]]
+            i += 1
+        found.append(value)
+        i += 1
+    return tuple(sorted(found))
+
+
+def _multiplier_follows(toks: Sequence[str], i: int) -> bool:
+    return i + 1 < len(toks) and toks[i + 1] in _MULTIPLIERS
+
+
+def _is_number_token(tok: str) -> bool:
+    return tok[0].isdigit() or tok in _NUMBER_WORDS or tok in _MULTIPLIERS
+
+
+# --------------------------------------------------------------------------- lexicon
+
+
+@dataclass(frozen=True)
+class BuiltinLexicon:
+    """The packaged English lexicon (``claimdiff/data/lexicon.yaml``)."""
+
+    synonyms: tuple[tuple[str, ...], ...]
+    opposites: tuple[tuple[str, str], ...]
+    negation_cues: tuple[str, ...]
+    hedges: tuple[str, ...]
+    role_words: tuple[str, ...]
+    contrast_cues: tuple[str, ...] = ()
+    control_verbs: tuple[str, ...] = ()
+    light_verbs: tuple[str, ...] = ()
+    head_roles: tuple[str, ...] = ()
+    past_markers: tuple[str, ...] = ()
+
+
+@lru_cache(maxsize=1)
+def builtin_lexicon() -> BuiltinLexicon:
+    """Load the packaged lexicon once per process."""
+    text = resources.files("claimdiff").joinpath("data/lexicon.yaml").read_text("utf-8")
+    data = yaml.safe_load(text)
+
+    def strs(key: str) -> tuple[str, ...]:
+        return tuple(str(x) for x in data.get(key, ()))
+
+    return BuiltinLexicon(
+        synonyms=tuple(tuple(str(x) for x in g) for g in data.get("synonyms", ())),
+        opposites=tuple((str(a), str(b)) for a, b in data.get("opposites", ())),
+        negation_cues=strs("negation_cues"),
+        hedges=strs("hedges"),
+        role_words=strs("role_words"),
+        contrast_cues=strs("contrast_cues"),
+        control_verbs=strs("control_verbs"),
+        light_verbs=strs("light_verbs"),
+        head_roles=strs("head_roles"),
+        past_markers=strs("past_markers"),
+    )
+
+
+def _phrase_keys(phrase: str) -> tuple[str, ...]:
+    return tuple(lemma_key(t) for t in tokens(phrase))
+
+
+def _match_at(seq: Sequence[str], i: int, phrase: Sequence[str]) -> bool:
+    n = len(phrase)
+    return tuple(seq[i : i + n]) == tuple(phrase)
+
+
+class _PhraseTable:
+    """Longest-match phrase lookup over key sequences, indexed by first key."""
+
+    def __init__(self, phrases: Iterable[tuple[tuple[str, ...], str]]) -> None:
+        by_first: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
+        for keys, value in phrases:
+            if keys:
+                by_first[keys[0]].append((keys, value))
+        self._by_first = {
+            k: sorted(set(v), key=lambda kv: (-len(kv[0]), kv)) for k, v in by_first.items()
+        }
+
+    def longest(self, seq: Sequence[str], i: int) -> tuple[int, str] | None:
+        for keys, value in self._by_first.get(seq[i], ()):
+            if _match_at(seq, i, keys):
+                return len(keys), value
+        return None
+
+
+class LexiconIndex:
+    """Built-in plus corpus lexicon, compiled for fast phrase lookup.
+
+    Synonym groups that share a phrase are merged (union), and every class is named
+    by its smallest member phrase so that the name does not depend on file order.
+    Opposites are stored between classes; a *family* joins a class with its
+    opposites, so blocking puts "supported" and "remained neutral" side by side.
+    """
+
+    def __init__(self, corpus_lexicon: Lexicon | None = None) -> None:
+        builtin = builtin_lexicon()
+        extra = corpus_lexicon or Lexicon()
+        self._cues = _PhraseTable(
+            (_phrase_keys(c), NEG + "_".join(tokens(c))) for c in builtin.negation_cues
+        )
+        self._hedges = _PhraseTable((_phrase_keys(h), fold(h)) for h in builtin.hedges)
+        self._contrast = _PhraseTable((_phrase_keys(c), fold(c)) for c in builtin.contrast_cues)
+        self._control = _PhraseTable(
+            [(_phrase_keys(c), fold(c)) for c in builtin.control_verbs]
+            + [(_phrase_keys(c), fold(c)) for c in builtin.past_markers]
+        )
+        self._past = _PhraseTable((_phrase_keys(c), fold(c)) for c in builtin.past_markers)
+        self._light = frozenset(lemma_key(w) for w in builtin.light_verbs)
+        self.head_roles = frozenset(tuple(tokens(r)) for r in builtin.head_roles if tokens(r))
+        self.role_phrases = tuple(
+            sorted(
+                {tuple(tokens(r)) for r in builtin.role_words if tokens(r)},
+                key=lambda t: (-len(t), t),
+            )
+        )
+
+        groups = [tuple(g) for g in builtin.synonyms] + [tuple(g) for g in extra.synonyms]
+        opposite_pairs = list(builtin.opposites) + list(extra.opposites)
+        # Every lexicon phrase is expressed in the same key space as claim actions
+        # (cue markers, no stop words), so "refuse to back" is one unit.
+        parent: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+        def find(x: tuple[str, ...]) -> tuple[str, ...]:
+            while parent.setdefault(x, x) != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        def union(a: tuple[str, ...], b: tuple[str, ...]) -> None:
+            ra, rb = find(a), find(b)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+
+        first_seen: dict[tuple[str, ...], int] = {}
+        for group in groups:
+            seqs = [self._raw_sequence(p) for p in group]
+            seqs = [s for s in seqs if s]
+            for s in seqs:
+                first_seen.setdefault(s, len(first_seen))
+                find(s)
+            for s in seqs[1:]:
+                union(seqs[0], s)
+        opp_seqs: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+        for a, b in opposite_pairs:
+            sa, sb = self._raw_sequence(a), self._raw_sequence(b)
+            if sa and sb and sa != sb:
+                first_seen.setdefault(sa, len(first_seen))
+                first_seen.setdefault(sb, len(first_seen))
+                find(sa)
+                find(sb)
+                opp_seqs.append((sa, sb))
+        members: dict[tuple[str, ...], list[tuple[str, ...]]] = defaultdict(list)
+        for s in list(parent):
+            members[find(s)].append(s)
+        self.class_of: dict[tuple[str, ...], str] = {}
+        for mem in members.values():
+            # A class is named after its first phrase in lexicon order ("blame",
+            # not "accuse"), which is stable for a given set of lexicon files.
+            best: tuple[str, ...] = min(mem, key=lambda m: first_seen[m])
+            name = "_".join(best).replace(NEG, "no-")
+            for m in mem:
+                self.class_of[m] = name
+        self._classes = _PhraseTable(self.class_of.items())
+        self.opposites: frozenset[tuple[str, str]] = frozenset(
+            pair
+            for sa, sb in opp_seqs
+            for pair in (
+                (self.class_of[sa], self.class_of[sb]),
+                (self.class_of[sb], self.class_of[sa]),
+            )
+            if pair[0] != pair[1]
+        )
+        fam: dict[str, str] = {}
+
+        def ffind(x: str) -> str:
+            while fam.setdefault(x, x) != x:
+                fam[x] = fam[fam[x]]
+                x = fam[x]
+            return x
+
+        for a, b in sorted(self.opposites):
+            ra, rb = ffind(a), ffind(b)
+            if ra != rb:
+                fam[max(ra, rb)] = min(ra, rb)
+        self._family = {x: ffind(x) for x in list(fam)}
+        self.opposite_tokens: frozenset[str] = frozenset(a for a, _ in self.opposites)
+        self._cache: dict[str, Action] = {}
+
+    def family(self, token: str) -> str:
+        """Blocking key of an action head: its class joined with its opposites."""
+        return self._family.get(token, token)
+
+    def are_opposite(self, a: str, b: str) -> bool:
+        return (a, b) in self.opposites
+
+    def _raw_sequence(self, text: str) -> tuple[str, ...]:
+        """Keys of ``text`` with hedges removed, cues as markers, stop words dropped."""
+        keys = [lemma_key(t) for t in tokens(text)]
+        out: list[str] = []
+        i = 0
+        while i < len(keys):
+            if self._contrast.longest(keys, i) is not None:
+                break
+            skip = self._hedges.longest(keys, i) or self._control.longest(keys, i)
+            if skip is not None:
+                i += skip[0]
+                continue
+            cue = self._cues.longest(keys, i)
+            if cue is not None:
+                out.append(cue[1])
+                i += cue[0]
+                continue
+            k = keys[i]
+            if _is_content(k) and not _is_number_token(k):
+                out.append(k)
+            i += 1
+        return tuple(out)
+
+    def hedges_in(self, text: str) -> tuple[str, ...]:
+        """Hedge phrases found in ``text`` (folded), in order of appearance."""
+        return self._find(self._hedges, text)
+
+    def past_markers_in(self, text: str) -> tuple[str, ...]:
+        """Past / long-standing markers found in ``text`` ("traditionally")."""
+        return self._find(self._past, text)
+
+    @staticmethod
+    def _find(table: _PhraseTable, text: str) -> tuple[str, ...]:
+        keys = [lemma_key(t) for t in tokens(text)]
+        found: list[str] = []
+        i = 0
+        while i < len(keys):
+            hedge = table.longest(keys, i)
+            if hedge is not None:
+                found.append(hedge[1])
+                i += hedge[0]
+            else:
+                i += 1
+        return tuple(found)
+
+    def action(self, text: str) -> Action:
+        """Normal form of a ``did`` phrase (cached per distinct string)."""
+        cached = self._cache.get(text)
+        if cached is not None:
+            return cached
+        raw = self._raw_sequence(text)
+        mapped: list[str] = []
+        i = 0
+        while i < len(raw):
+            hit = self._classes.longest(raw, i)
+            if hit is not None:
+                mapped.append(hit[1])
+                i += hit[0]
+            else:
+                mapped.append(raw[i])
+                i += 1
+        mapped = [t for t in mapped if t not in self._light]
+        cues = tuple(t[len(NEG) :].replace("_", " ") for t in mapped if t.startswith(NEG))
+        content = tuple(t for t in mapped if not t.startswith(NEG))
+        lemmas = tuple(
+            lemma(t) for t in tokens(text) if _is_content(lemma_key(t)) and not _is_number_token(t)
+        )
+        result = Action(
+            text=text,
+            lemmas=lemmas,
+            sequence=tuple(mapped),
+            content=content,
+            head=content[0] if content else "",
+            cues=cues,
+        )
+        self._cache[text] = result
+        return result
+
+    def opposite_in(self, a: Action, b: Action) -> tuple[str, str] | None:
+        """A lexicon opposite pair stated by ``a`` and ``b`` (not negated), if any."""
+        sa = {t for t in _unnegated(a.sequence)}
+        sb = {t for t in _unnegated(b.sequence)}
+        for x in sorted(sa - sb):
+            for y in sorted(sb - sa):
+                if (x, y) in self.opposites:
+                    return x, y
+        return None
+
+
+def _unnegated(seq: Sequence[str]) -> list[str]:
+    """Tokens of an action sequence that are not directly preceded by a cue marker."""
+    return [
+        t
+        for i, t in enumerate(seq)
+        if not t.startswith(NEG) and not (i and seq[i - 1].startswith(NEG))
+    ]
+
+
+@dataclass(frozen=True)
+class Action:
+    """The normal form of one ``did`` phrase."""
+
+    text: str
+    lemmas: tuple[str, ...]
+    """Display lemmas of the content words ("blame", "collapse", "talk")."""
+    sequence: tuple[str, ...]
+    """Synonym-class keys with negation-cue markers, in order (used for opposites)."""
+    content: tuple[str, ...]
+    """``sequence`` without cue markers: what is compared."""
+    head: str
+    """First content key: the action's verb in the usual "verb object" phrasing."""
+    cues: tuple[str, ...]
+    """Negation cues found (each one flips polarity)."""
+
+    @property
+    def string(self) -> str:
+        return " ".join(self.content)
+
+
+# --------------------------------------------------------------------------- actors
+
+_GENERIC_NAME_WORDS = _words(
+    "north south east west new united republic kingdom states state union ministry "
+    "government army forces force party council court parliament office committee "
+    "agency bank city region people navy police service services alliance federation "
+    "organisation organization nations islands island"
+)
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One real-world actor: the canonical display name and every spelling seen."""
+
+    id: str
+    name: str
+    spellings: tuple[str, ...]
+
+
+def actor_key(name: str, role_phrases: Sequence[tuple[str, ...]]) -> tuple[str, bool]:
+    """Matching key of an actor string, and whether a role phrase was dropped.
+
+    "Armenian PM Pashinyan" → ("pashinyan", True); "The Kremlin" → ("kremlin", False).
+    A role phrase is dropped (with everything before it, e.g. a nationality) only
+    when a name follows it: "Russian President" on its own stays as written.
+    """
+    toks = tokens(name)
+    while toks and toks[0] in ("the", "a", "an"):
+        toks = toks[1:]
+    stripped = False
+    cut = -1
+    for i in range(len(toks)):
+        for role in role_phrases:
+            if _match_at(toks, i, role):
+                end = i + len(role)
+                if end < len(toks) and toks[end] not in ("of", "for", "to", "and"):
+                    cut = max(cut, end)
+                break
+    if cut > 0:
+        toks = toks[cut:]
+        stripped = True
+    return " ".join(toks), stripped
+
+
+class EntityTable:
+    """Every distinct actor string of a corpus resolved once to an :class:`Entity`.
+
+    Order of resolution: exact alias (case-insensitive, then by key), same key,
+    fuzzy key match (``rapidfuzz.fuzz.ratio`` ≥ ``actor_threshold``, within blocks
+    that share the first letter of the last word), then a surname rule: a one-word
+    key joins a longer name whose last word it matches when exactly one entity
+    qualifies and the longer name looks like a person's name.
+    """
+
+    def __init__(
+        self,
+        names: Iterable[str],
+        aliases: Mapping[str, Sequence[str]],
+        role_phrases: Sequence[tuple[str, ...]],
+        threshold: float,
+    ) -> None:
+        self._roles = role_phrases
+        distinct = sorted(set(names))
+        parent: dict[str, str] = {}
+
+        def find(x: str) -> str:
+            while parent.setdefault(x, x) != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        def union(a: str, b: str) -> None:
+            ra, rb = find(a), find(b)
+            if ra != rb and not (ra.startswith("=") and rb.startswith("=")):
+                # Alias canonicals ("=name") win so that the entity keeps their name;
+                # two different canonicals are never merged by fuzzy matching.
+                keep, drop = sorted((ra, rb), key=lambda r: (not r.startswith("="), r))
+                parent[drop] = keep
+
+        alias_fold: dict[str, str] = {}
+        alias_key: dict[str, str] = {}
+        for canonical in sorted(aliases):
+            node = "=" + canonical
+            find(node)
+            for spelling in (canonical, *aliases[canonical]):
+                alias_fold.setdefault(fold(spelling), node)
+                key, _ = actor_key(spelling, role_phrases)
+                if key:
+                    alias_key.setdefault(key, node)
+        key_of: dict[str, str] = {}
+        for name in distinct:
+            key = actor_key(name, role_phrases)[0] or fold(name) or name
+            key_of[name] = key
+            knode = "k:" + key
+            find(knode)
+            union("s:" + name, knode)
+            alias_node = alias_fold.get(fold(name)) or alias_key.get(key)
+            if alias_node is not None:
+                union(knode, alias_node)
+        for key in list(alias_key):
+            union("k:" + key, alias_key[key])
+
+        keys = sorted({k for k in (n[2:] for n in parent if n.startswith("k:")) if k})
+        blocks: dict[str, list[str]] = defaultdict(list)
+        for key in keys:
+            blocks[key.split()[-1][:1]].append(key)
+        for block in blocks.values():
+            if len(block) < 2:
+                continue
+            matrix = process.cdist(
+                block, block, scorer=fuzz.ratio, score_cutoff=threshold, workers=1
+            )
+            for i in range(len(block)):
+                for j in range(i + 1, len(block)):
+                    if matrix[i][j] >= threshold:
+                        union("k:" + block[i], "k:" + block[j])
+
+        by_last: dict[str, list[str]] = defaultdict(list)
+        for key in keys:
+            words = key.split()
+            if 2 <= len(words) <= 3 and not (set(words) & _GENERIC_NAME_WORDS):
+                by_last[words[-1]].append(key)
+        last_blocks: dict[str, list[str]] = defaultdict(list)
+        for last in sorted(by_last):
+            last_blocks[last[:1]].append(last)
+        for key in keys:
+            if " " in key or key in _GENERIC_NAME_WORDS:
+                continue
+            lasts = last_blocks.get(key[:1], [])
+            candidates = [
+                k for last in lasts if fuzz.ratio(key, last) >= threshold for k in by_last[last]
+            ]
+            roots = {find("k:" + k) for k in candidates}
+            if len(roots) == 1:
+                union("k:" + key, next(iter(roots)))
+
+        members: dict[str, list[str]] = defaultdict(list)
+        for node in list(parent):
+            if node.startswith("s:"):
+                members[find(node)].append(node[2:])
+        self._entity_of: dict[str, Entity] = {}
+        self._by_key: dict[str, Entity] = {}
+        counts = Counter(names)
+        for root, spellings in members.items():
+            if root.startswith("="):
+                display = root[1:]
+            else:
+                display = min(spellings, key=lambda s: (-counts[s], -len(s), s))
+            ent = Entity(
+                id=fold(display) or display, name=display, spellings=tuple(sorted(spellings))
+            )
+            for s in spellings:
+                self._entity_of[s] = ent
+        for name, key in key_of.items():
+            self._by_key.setdefault(key, self._entity_of[name])
+        self.represents = self._representation(aliases, threshold)
+
+    def _representation(
+        self, aliases: Mapping[str, Sequence[str]], threshold: float
+    ) -> dict[str, tuple[str, ...]]:
+        """Entity id → ids of the states its holder speaks for (head roles only).
+
+        "Russian President Vladimir Putin" (a claim's spelling or an alias) makes
+        Putin's entity speak for the entity named "Russia": the word before the
+        head role is matched against the other entities by ``fuzz.ratio`` or by
+        its stem ("Russian" → "Russ…", "Turkish" → "Turk…").
+        """
+        heads = builtin_lexicon().head_roles
+        head_phrases = sorted({tuple(tokens(r)) for r in heads if tokens(r)}, key=len)
+        entities = {e.id: e for e in self._entity_of.values()}
+        names: dict[str, list[str]] = defaultdict(list)
+        for ent in entities.values():
+            names[ent.id].extend(ent.spellings)
+            names[ent.id].extend(aliases.get(ent.name, ()))
+        out: dict[str, tuple[str, ...]] = {}
+        for eid in sorted(names):
+            states: set[str] = set()
+            for spelling in names[eid]:
+                toks = tokens(spelling)
+                for i in range(1, len(toks)):
+                    if not any(_match_at(toks, i, r) for r in head_phrases):
+                        continue
+                    prefix = " ".join(toks[:i])
+                    stem = re.sub(r"(ian|ean|an|ese|ish|i)$", "", prefix)
+                    for other in sorted(entities):
+                        if other == eid:
+                            continue
+                        if fuzz.ratio(prefix, other) >= threshold or (
+                            len(stem) >= 4 and other.startswith(stem) and " " not in other
+                        ):
+                            states.add(other)
+            if states:
+                out[eid] = tuple(sorted(states))
+        return out
+
+    def resolve(self, name: str) -> Entity:
+        """The entity of ``name``; a string never seen gets its own entity."""
+        ent = self._entity_of.get(name)
+        if ent is not None:
+            return ent
+        key, _ = actor_key(name, self._roles)
+        ent = self._by_key.get(key)
+        if ent is not None:
+            return ent
+        return Entity(id=fold(name) or name, name=name, spellings=(name,))
+
+    def entities(self) -> tuple[Entity, ...]:
+        return tuple(
+            sorted({e.id: e for e in self._entity_of.values()}.values(), key=lambda e: e.id)
+        )
+
+
+# --------------------------------------------------------------------------- claims
+
+
+@dataclass(frozen=True)
+class ClaimForm:
+    """Everything the matcher compares about one claim, in canonical form."""
+
+    claim: Claim
+    index: int
+    """Position in :attr:`NormalizedCorpus.forms` (claims sorted by ref)."""
+    who: tuple[str, ...]
+    """Entity ids of the actors, sorted."""
+    who_names: tuple[str, ...]
+    who_wide: tuple[str, ...]
+    """``who`` plus the states its head-of-state actors speak for."""
+    whom: tuple[str, ...]
+    whom_names: tuple[str, ...]
+    where: str | None
+    said_by: tuple[str, ...]
+    event: str | None
+    """Folded event label."""
+    action: Action
+    positive: bool
+    """Polarity: ``negated`` XOR (odd number of negation cues)."""
+    hedges: tuple[str, ...]
+    past: tuple[str, ...]
+    """Past / long-standing markers ("traditionally") in ``did`` or ``quote``."""
+    quantities: tuple[float, ...]
+    interval: Interval | None
+    family: str
+    """Blocking key of the action head (class joined with its opposites)."""
+
+    @property
+    def ref(self) -> str:
+        return self.claim.ref
+
+    @property
+    def hedged(self) -> bool:
+        return bool(self.hedges)
+
+
+@dataclass(frozen=True)
+class NormalizedCorpus:
+    corpus: Corpus
+    forms: tuple[ClaimForm, ...]
+    entities: EntityTable
+    lexicon: LexiconIndex
+
+    def form(self, ref: str) -> ClaimForm:
+        for f in self.forms:
+            if f.ref == ref:
+                return f
+        raise KeyError(ref)
+
+
+def alias_mapping(corpus: Corpus) -> dict[str, list[str]]:
+    """``aliases.yaml`` as canonical → aliases."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for a in corpus.aliases:
+        out[a.canonical].append(a.alias)
+    return dict(out)
+
+
+def normalize_claim(
+    claim: Claim, index: int, entities: EntityTable, lex: LexiconIndex
+) -> ClaimForm:
+    """Canonical form of one claim, given the corpus's entity table and lexicon."""
+    action = lex.action(claim.did)
+    who = [entities.resolve(n) for n in claim.who]
+    whom = [entities.resolve(n) for n in claim.whom]
+    hedges = lex.hedges_in(claim.did)
+    past = lex.past_markers_in(claim.did)
+    if claim.quote:
+        hedges = hedges + lex.hedges_in(claim.quote)
+        past = past + lex.past_markers_in(claim.quote)
+    nums = quantities(claim.did) + quantities(" ".join(claim.whom))
+    if not nums and claim.quote:
+        nums = quantities(claim.quote)
+    return ClaimForm(
+        claim=claim,
+        index=index,
+        who=tuple(sorted({e.id for e in who})),
+        who_names=tuple(sorted({e.name for e in who})),
+        who_wide=tuple(
+            sorted(
+                {e.id for e in who} | {s for e in who for s in entities.represents.get(e.id, ())}
+            )
+        ),
+        whom=tuple(sorted({e.id for e in whom})),
+        whom_names=tuple(sorted({e.name for e in whom})),
+        where=entities.resolve(claim.where).id if claim.where else None,
+        said_by=tuple(sorted({entities.resolve(n).id for n in claim.said_by})),
+        event=fold(claim.event) if claim.event else None,
+        action=action,
+        positive=not (claim.negated ^ (len(action.cues) % 2 == 1)),
+        hedges=tuple(dict.fromkeys(hedges)),
+        past=tuple(dict.fromkeys(past)),
+        quantities=tuple(sorted(set(nums))),
+        interval=claim.when.interval if claim.when is not None else None,
+        family=lex.family(action.head),
+    )
+
+
+def normalize_corpus(corpus: Corpus, options: CompareOptions) -> NormalizedCorpus:
+    """Normal forms of every claim, sorted by ref (so file order never matters)."""
+    lex = LexiconIndex(corpus.lexicon)
+    claims = sorted(corpus.claims(), key=lambda c: c.ref)
+    names: list[str] = []
+    for c in claims:
+        names.extend(c.who)
+        names.extend(c.whom)
+        names.extend(c.said_by)
+        if c.where:
+            names.append(c.where)
+    entities = EntityTable(names, alias_mapping(corpus), lex.role_phrases, options.actor_threshold)
+    forms = tuple(normalize_claim(c, i, entities, lex) for i, c in enumerate(claims))
+    return NormalizedCorpus(corpus=corpus, forms=forms, entities=entities, lexicon=lex)
+
+
+# --------------------------------------------------------------------------- near copies
+
+_SHINGLE = 5
+_SKETCH = 16
+_MAX_BUCKET = 200
+
+
+def _shingle_hashes(text: str) -> set[int]:
+    toks = tokens(text)
+    if len(toks) < _SHINGLE:
+        return {zlib.crc32(" ".join(toks).encode())} if toks else set()
+    return {
+        zlib.crc32(" ".join(toks[i : i + _SHINGLE]).encode())
+        for i in range(len(toks) - _SHINGLE + 1)
+    }
+
+
+def near_copy_groups(articles: Sequence[Article], threshold: float) -> tuple[tuple[str, ...], ...]:
+    """Groups (≥ 2) of article ids whose texts are near-copies (syndicated wire copy).
+
+    Candidates come from a bottom-k sketch of word 5-gram hashes (articles sharing
+    at least two of their 16 smallest hashes; a hash shared by more than 200
+    articles is boilerplate and ignored), so the cost stays near-linear; each
+    candidate pair is then confirmed with ``rapidfuzz.fuzz.ratio`` on the folded
+    texts ≥ ``threshold`` (0..1).
+    """
+    texts = {a.id: fold(a.text) for a in articles if a.text is not None and a.text.strip()}
+    ids = sorted(texts)
+    buckets: dict[int, list[str]] = defaultdict(list)
+    for aid in ids:
+        for h in sorted(_shingle_hashes(texts[aid]))[:_SKETCH]:
+            buckets[h].append(aid)
+    shared: Counter[tuple[str, str]] = Counter()
+    for members in buckets.values():
+        if 2 <= len(members) <= _MAX_BUCKET:
+            for i, a in enumerate(members):
+                for b in members[i + 1 :]:
+                    shared[(a, b)] += 1
+    parent = {aid: aid for aid in ids}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for (a, b), n in sorted(shared.items()):
+        if n < 2 or find(a) == find(b):
+            continue
+        if fuzz.ratio(texts[a], texts[b]) / 100.0 >= threshold:
+            ra, rb = find(a), find(b)
+            parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[str, list[str]] = defaultdict(list)
+    for aid in ids:
+        groups[find(aid)].append(aid)
+    return tuple(sorted(tuple(sorted(g)) for g in groups.values() if len(g) >= 2))

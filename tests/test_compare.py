@@ -1,0 +1,400 @@
+"""Classification, statements, independent sources, decisions and explain()."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from claimdiff.compare import Explanation, compare, explain
+from claimdiff.errors import RefError
+from claimdiff.model import (
+    Alias,
+    Article,
+    Claim,
+    CompareOptions,
+    ContradictionKind,
+    Corpus,
+    Decision,
+    DecisionKind,
+    Interval,
+    Lexicon,
+    Location,
+    Report,
+    Status,
+    TimeSpec,
+)
+
+LOC = Location("claims/x.yaml", 1, 1)
+
+
+def when(start: str, end: str | None = None) -> TimeSpec:
+    iv = Interval(dt.date.fromisoformat(start), dt.date.fromisoformat(end or start))
+    return TimeSpec(start if end is None else f"{start}/{end}", iv)
+
+
+def claim(ref: str, who: str | tuple[str, ...], did: str, **kw: object) -> Claim:
+    article, cid = ref.split("#")
+    whos = (who,) if isinstance(who, str) else who
+    whom = kw.pop("whom", ())
+    kw["whom"] = (whom,) if isinstance(whom, str) else whom
+    said_by = kw.pop("said_by", ())
+    kw["said_by"] = (said_by,) if isinstance(said_by, str) else said_by
+    return Claim(article_id=article, id=cid, who=whos, did=did, loc=LOC, **kw)  # type: ignore[arg-type]
+
+
+def corpus(*claims: Claim, texts: dict[str, str] | None = None, **kw: object) -> Corpus:
+    by_article: dict[str, list[Claim]] = {}
+    for c in claims:
+        by_article.setdefault(c.article_id, []).append(c)
+    articles = tuple(
+        Article(
+            aid,
+            aid.upper(),
+            f"claims/{aid}.yaml",
+            LOC,
+            text=(texts or {}).get(aid),
+            claims=tuple(cs),
+        )
+        for aid, cs in by_article.items()
+    )
+    return Corpus(root="claims", articles=articles, **kw)  # type: ignore[arg-type]
+
+
+def kinds(report: Report) -> dict[tuple[str, str], ContradictionKind]:
+    return {(c.a, c.b): c.kind for c in report.contradictions}
+
+
+def groups(report: Report) -> set[tuple[str, ...]]:
+    return {st.claims for st in report.statements if len(st.claims) > 1}
+
+
+def test_agreement_across_tense_and_alias() -> None:
+    c = corpus(
+        claim("a#1", "Russia", "blamed Armenia for the collapse of peace talks"),
+        claim("b#1", "Kremlin", "blames Armenia for the collapse of the peace talks"),
+        aliases=(Alias("Russia", "Kremlin", LOC),),
+    )
+    report = compare(c)
+    assert groups(report) == {("a#1", "b#1")}
+    (agreement,) = report.agreements
+    assert agreement.articles == ("a", "b")
+    assert agreement.independent_sources == 2
+    assert report.statements[0].status is Status.CORROBORATED
+    assert dict(agreement.evidence.similarities)["who"] == 1.0
+    assert not report.contradictions
+
+
+def test_unique_claims_and_different_actions_stay_apart() -> None:
+    report = compare(
+        corpus(
+            claim("a#1", "Russia", "supported Armenia"),
+            claim("b#1", "Russia", "criticised Armenia"),
+        )
+    )
+    assert not report.agreements and not report.contradictions
+    assert [st.status for st in report.statements] == [Status.UNIQUE, Status.UNIQUE]
+
+
+def test_negation_contradiction() -> None:
+    report = compare(
+        corpus(
+            claim("a#1", "Russia", "signed the peace deal"),
+            claim("b#1", "Russia", "did not sign the peace deal"),
+        )
+    )
+    assert kinds(report) == {("a#1", "b#1"): ContradictionKind.NEGATION}
+    assert all(st.status is Status.CONTRADICTED for st in report.statements)
+    assert report.contradictions[0].evidence.reason
+
+
+def test_negated_flag_counts_like_a_cue() -> None:
+    report = compare(
+        corpus(
+            claim("a#1", "Russia", "signed the peace deal"),
+            claim("b#1", "Russia", "signed the peace deal", negated=True),
+        )
+    )
+    assert kinds(report) == {("a#1", "b#1"): ContradictionKind.NEGATION}
+
+
+def test_opposite_contradiction_with_builtin_lexicon() -> None:
+    report = compare(
+        corpus(
+            claim("a#1", "Russia", "supported Armenia in the dispute"),
+            claim("b#1", "Russia", "remained neutral in the dispute"),
+        )
+    )
+    assert kinds(report) == {("a#1", "b#1"): ContradictionKind.OPPOSITE}
+
+
+def test_opposite_with_corpus_lexicon() -> None:
+    claims = (
+        claim("a#1", "Russia", "endorsed the plan"),
+        claim("b#1", "Russia", "torpedoed the plan"),
+    )
+    assert not compare(corpus(*claims)).contradictions
+    lex = Lexicon(opposites=(("endorsed", "torpedoed"),))
+    assert kinds(compare(corpus(*claims, lexicon=lex))) == {
+        ("a#1", "b#1"): ContradictionKind.OPPOSITE
+    }
+
+
+def test_date_contradiction_and_containment_is_not_one() -> None:
+    report = compare(
+        corpus(
+            claim("a#1", "Russia", "signed the peace deal", when=when("2020-09-01", "2020-09-30")),
+            claim("b#1", "Russia", "signed the peace deal", when=when("2020-09-27")),
+            claim("c#1", "Russia", "signed the peace deal", when=when("2021-03-01")),
+        )
+    )
+    assert kinds(report) == {
+        ("a#1", "c#1"): ContradictionKind.DATE,
+        ("b#1", "c#1"): ContradictionKind.DATE,
+    }
+    assert ("a#1", "b#1") in groups(report)
+
+
+def test_number_contradiction_respects_tolerance() -> None:
+    report = compare(
+        corpus(
+            claim("a#1", "Russia", "deployed 2,000 troops to Armenia"),
+            claim("b#1", "Russia", "deployed 2000 troops to Armenia"),
+            claim("c#1", "Russia", "deployed 3000 troops to Armenia"),
+        )
+    )
+    assert kinds(report) == {
+        ("a#1", "c#1"): ContradictionKind.NUMBER,
+        ("b#1", "c#1"): ContradictionKind.NUMBER,
+    }
+    loose = compare(
+        corpus(
+            claim("a#1", "Russia", "deployed 2,000 troops to Armenia"),
+            claim("c#1", "Russia", "deployed 2050 troops to Armenia"),
+        )
+    )
+    assert not loose.contradictions and len(loose.agreements) == 1
+
+
+def test_actor_contradiction_needs_same_event() -> None:
+    ev = "2020 ceasefire talks"
+    report = compare(
+        corpus(
+            claim("a#1", "Russia", "brokered the ceasefire", event=ev),
+            claim("b#1", "Turkey", "brokered the ceasefire", event=ev),
+            claim("c#1", "France", "brokered the ceasefire", event="another event"),
+        )
+    )
+    assert kinds(report) == {("a#1", "b#1"): ContradictionKind.ACTOR}
+
+
+def test_swapped_roles_are_not_an_actor_contradiction() -> None:
+    ev = "border clash"
+    report = compare(
+        corpus(
+            claim("a#1", "Armenia", "blamed for the clash", whom="Azerbaijan", event=ev),
+            claim("b#1", "Azerbaijan", "blamed for the clash", whom="Armenia", event=ev),
+        )
+    )
+    assert not report.contradictions
+
+
+def test_different_events_never_contradict() -> None:
+    report = compare(
+        corpus(
+            claim("a#1", "Russia", "signed the deal", event="deal of 2020"),
+            claim("b#1", "Russia", "did not sign the deal", event="talks in Vienna"),
+        )
+    )
+    assert not report.contradictions
+
+
+def test_self_contradiction_inside_one_article() -> None:
+    report = compare(
+        corpus(
+            claim("a#1", "Kremlin", "remains supportive of Armenia"),
+            claim("a#2", "Kremlin", "remained neutral"),
+        )
+    )
+    assert kinds(report) == {("a#1", "a#2"): ContradictionKind.OPPOSITE}
+
+
+def test_past_marker_blocks_opposite_with_undated_claim() -> None:
+    report = compare(
+        corpus(
+            claim("a#1", "Russia", "has traditionally backed Armenia"),
+            claim("b#1", "Russia", "remained neutral"),
+        )
+    )
+    assert not report.contradictions
+
+
+def test_head_of_state_speaks_for_state() -> None:
+    report = compare(
+        corpus(
+            claim("a#1", "Kremlin", "supports Armenia"),
+            claim("b#1", "President Putin", "did not support Armenia"),
+            aliases=(
+                Alias("Russia", "Kremlin", LOC),
+                Alias("Vladimir Putin", "Russian President", LOC),
+            ),
+        )
+    )
+    assert kinds(report) == {("a#1", "b#1"): ContradictionKind.NEGATION}
+
+
+def test_complete_linkage_does_not_chain() -> None:
+    """a~b and b~c are the same statement, a~c not: no group of three."""
+    report = compare(
+        corpus(
+            claim("a#1", "Russia", "are allies"),
+            claim("b#1", "Russia", "are key allies"),
+            claim("c#1", "Russia", "are former allies"),
+        )
+    )
+    assert all(len(st.claims) <= 2 for st in report.statements)
+    assert ("a#1", "b#1") in groups(report)
+
+
+def test_independent_sources_said_by_and_near_copies() -> None:
+    text = " ".join(f"w{i}" for i in range(200))
+    report = compare(
+        corpus(
+            claim("a#1", "Russia", "blamed Armenia", said_by="Maria Zakharova"),
+            claim("b#1", "Russia", "blamed Armenia", said_by="Zakharova"),
+            claim("c#1", "Russia", "blamed Armenia"),
+            claim("d#1", "Russia", "blamed Armenia"),
+            texts={"c": text, "d": text + " end"},
+        )
+    )
+    (st,) = report.statements
+    assert st.articles == ("a", "b", "c", "d")
+    assert st.independent_sources == 2
+    assert report.source_groups == (("c", "d"),)
+
+
+def test_hedged_members_listed() -> None:
+    report = compare(
+        corpus(
+            claim("a#1", "Russia", "reportedly blamed Armenia"),
+            claim("b#1", "Russia", "blamed Armenia", quote="Russia allegedly blamed Armenia"),
+            claim("c#1", "Russia", "blamed Armenia"),
+        )
+    )
+    (st,) = report.statements
+    assert st.hedged == ("a#1", "b#1")
+
+
+def test_decisions_override_scores() -> None:
+    base = (
+        claim("a#1", "Russia", "signed the deal"),
+        claim("b#1", "Russia", "did not sign the deal"),
+        claim("c#1", "Russia", "criticised the West"),
+        claim("d#1", "Russia", "signed the deal"),
+    )
+    decisions = (
+        Decision(DecisionKind.DIFFERENT, "a#1", "b#1", LOC),
+        Decision(DecisionKind.SAME, "a#1", "c#1", LOC),
+        Decision(DecisionKind.DIFFERENT, "a#1", "d#1", LOC),
+    )
+    report = compare(corpus(*base, decisions=decisions))
+    assert ("a#1", "b#1") not in kinds(report)
+    assert ("a#1", "c#1") in groups(report)
+    assert not any({"a#1", "d#1"} <= set(g) for g in groups(report))
+
+
+def test_statement_canonical_wording_and_order() -> None:
+    report = compare(
+        corpus(
+            claim("a#1", "Kremlin", "blames Armenia", when=when("2023-01-12")),
+            claim("b#1", "Russia", "blamed Armenia", when=when("2023-01-01", "2023-01-31")),
+            claim("c#1", "Russia", "blamed Armenia"),
+            claim("d#1", "Russia", "signed a treaty", when=when("2020-01-01")),
+            aliases=(Alias("Russia", "Kremlin", LOC),),
+        )
+    )
+    assert [st.id for st in report.statements] == ["S1", "S2"]
+    first, second = report.statements
+    assert first.did == "signed a treaty"
+    assert second.did == "blamed Armenia"
+    assert second.who == "Russia"
+    assert second.when == Interval(dt.date(2023, 1, 12), dt.date(2023, 1, 12))
+
+
+def test_contradictions_sorted_and_ordered_pairs() -> None:
+    report = compare(
+        corpus(
+            claim("z#1", "Russia", "signed the deal"),
+            claim("a#1", "Russia", "did not sign the deal"),
+            claim("m#1", "Russia", "supported Armenia"),
+            claim("b#1", "Russia", "remained neutral"),
+        )
+    )
+    assert all(c.a < c.b for c in report.contradictions)
+    order = [c.kind for c in report.contradictions]
+    assert order == sorted(order, key=list(ContradictionKind).index)
+
+
+def test_compare_is_deterministic() -> None:
+    c = corpus(
+        claim("a#1", "Russia", "blamed Armenia"),
+        claim("b#1", "Russia", "blames Armenia"),
+        claim("b#2", "Russia", "did not blame Armenia"),
+    )
+    assert repr(compare(c)) == repr(compare(c))
+
+
+def test_explain_agreement_and_contradiction() -> None:
+    c = corpus(
+        claim("a#1", "Russia", "signed the deal", when=when("2020-01-01")),
+        claim("b#1", "Russia", "signed the deal", when=when("2021-01-01")),
+        claim("c#1", "Russia", "signed the deal"),
+    )
+    e = explain(c, "a#1", "b#1")
+    assert isinstance(e, Explanation)
+    assert e.verdict == "contradiction" and e.kind is ContradictionKind.DATE
+    assert e.time_relation == "disjoint"
+    assert any("dates" in change for change in e.changes)
+    assert e.to_dict()["kind"] == "date"
+    same = explain(c, "a#1", "c#1")
+    assert same.verdict == "agreement"
+    assert same.statement_a == same.statement_b
+    assert same.form_a.action == ("sign", "deal")
+
+
+def test_explain_unrelated_suggests_changes() -> None:
+    c = corpus(claim("a#1", "Russia", "signed the deal"), claim("b#1", "Turkey", "wrote a letter"))
+    e = explain(c, "a#1", "b#1")
+    assert e.verdict == "unrelated"
+    assert any("same: [a#1, b#1]" in change for change in e.changes)
+    assert any("alias" in change for change in e.changes)
+
+
+def test_explain_reports_decision_line() -> None:
+    c = corpus(
+        claim("a#1", "Russia", "signed the deal"),
+        claim("b#1", "Russia", "signed the deal"),
+        decisions=(Decision(DecisionKind.DIFFERENT, "a#1", "b#1", Location("d.yaml", 3, 5)),),
+    )
+    e = explain(c, "b#1", "a#1")
+    assert e.decision is not None and "d.yaml:3:5" in e.decision
+    assert e.statement_a != e.statement_b
+
+
+def test_explain_unknown_ref_did_you_mean() -> None:
+    c = corpus(claim("a#signed", "Russia", "signed the deal"), claim("b#1", "Russia", "x"))
+    with pytest.raises(RefError, match="did you mean 'a#signed'"):
+        explain(c, "a#signd", "b#1")
+    with pytest.raises(RefError):
+        explain(c, "b#1", "b#1")
+
+
+def test_options_change_thresholds() -> None:
+    c = corpus(
+        claim("a#1", "Russia", "blamed Armenia for the collapse of talks"),
+        claim("b#1", "Russia", "blamed Armenia for impeding the talks"),
+    )
+    strict = compare(c, CompareOptions(action_threshold=0.99))
+    loose = compare(c, CompareOptions(action_threshold=0.5))
+    assert not strict.agreements
+    assert loose.agreements

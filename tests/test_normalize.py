@@ -1,0 +1,241 @@
+"""Normalisation: lemmas, actions, polarity, hedges, quantities, actors, near-copies."""
+
+from __future__ import annotations
+
+import pytest
+
+from claimdiff.model import Alias, Article, Claim, CompareOptions, Corpus, Lexicon, Location
+from claimdiff.normalize import (
+    EntityTable,
+    LexiconIndex,
+    actor_key,
+    builtin_lexicon,
+    fold,
+    lemma,
+    lemma_key,
+    near_copy_groups,
+    normalize_corpus,
+    quantities,
+    tokens,
+)
+
+LOC = Location("claims/x.yaml", 1, 1)
+ROLES = LexiconIndex().role_phrases
+
+
+def test_tokens_fold_case_accents_punctuation_contractions() -> None:
+    assert tokens("Pashinyán didn't meet the U.S. envoy") == [
+        "pashinyan",
+        "did",
+        "not",
+        "meet",
+        "the",
+        "us",
+        "envoy",
+    ]
+    assert fold("Nagorno-Karabakh’s  war") == "nagorno karabakh war"
+
+
+@pytest.mark.parametrize(
+    ("forms", "base"),
+    [
+        (("blames", "blamed", "blaming", "blame"), "blame"),
+        (("signs", "signed", "signing"), "sign"),
+        (("stops", "stopped", "stopping"), "stop"),
+        (("agrees", "agreed", "agreeing"), "agree"),
+        (("carries", "carried"), "carry"),
+        (("wins", "won", "winning"), "win"),
+        (("withdraws", "withdrew", "withdrawn"), "withdraw"),
+        (("imposes", "imposed", "imposing"), "impose"),
+    ],
+)
+def test_inflections_share_one_key(forms: tuple[str, ...], base: str) -> None:
+    assert {lemma_key(f) for f in forms} == {lemma_key(base)}
+    assert lemma(forms[1]) == base
+
+
+def test_keys_ignore_silent_e_and_doubling() -> None:
+    assert lemma_key("negotiated") == lemma_key("negotiates") == lemma_key("negotiate")
+    assert lemma_key("cancelled") == lemma_key("canceled") == lemma_key("cancel")
+
+
+def test_action_drops_stop_words_and_maps_synonyms() -> None:
+    lex = LexiconIndex()
+    a = lex.action("accused Armenia of the collapse")
+    b = lex.action("blames Armenia for collapse")
+    assert a.content == b.content
+    assert a.head == b.head
+
+
+@pytest.mark.parametrize(
+    ("text", "cues"),
+    [
+        ("did not sign the deal", ("not",)),
+        ("didn't sign the deal", ("not",)),
+        ("never signed the deal", ("never",)),
+        ("refused to sign the deal", ("refuse to",)),
+        ("no longer supports Armenia", ("no longer",)),
+        ("has yet to sign the deal", ("has yet to",)),
+        ("signed the deal", ()),
+    ],
+)
+def test_negation_cues(text: str, cues: tuple[str, ...]) -> None:
+    action = LexiconIndex().action(text)
+    assert action.cues == cues
+    assert action.head in {
+        LexiconIndex().action("sign").head,
+        LexiconIndex().action("support").head,
+    }
+
+
+def test_lexicon_phrase_consumes_its_cue() -> None:
+    """ "refused to back" is a lexicon opposite of "back": one unit, not a negation."""
+    lex = LexiconIndex()
+    refused = lex.action("refused to back Armenia")
+    backed = lex.action("backed Armenia")
+    assert refused.cues == ()
+    assert lex.opposite_in(backed, refused) is not None
+
+
+def test_opposites_are_symmetric_and_ignore_negated_mentions() -> None:
+    lex = LexiconIndex()
+    a, b = lex.action("supported Armenia"), lex.action("remained neutral")
+    assert lex.opposite_in(a, b) is not None
+    assert lex.opposite_in(b, a) is not None
+    assert lex.opposite_in(lex.action("did not support Armenia"), b) is None
+
+
+def test_corpus_lexicon_extends_builtin() -> None:
+    plain = LexiconIndex()
+    extended = LexiconIndex(Lexicon(synonyms=(("sit on the sidelines", "remain neutral"),)))
+    a, b = "sat on the sidelines", "remained neutral"
+    assert plain.action(a).head != plain.action(b).head
+    assert extended.action(a).head == extended.action(b).head
+
+
+def test_contrast_cue_ends_the_action() -> None:
+    action = LexiconIndex().action("sat on the sidelines as opposed to backing either side")
+    assert "support" not in action.content
+    assert action.cues == ()
+
+
+def test_hedges_detected_and_removed() -> None:
+    lex = LexiconIndex()
+    assert lex.hedges_in("reportedly signed the deal") == ("reportedly",)
+    assert lex.hedges_in("is said to have signed") == ("is said to",)
+    assert lex.hedges_in("signed the deal") == ()
+    assert lex.action("reportedly signed the deal").content == lex.action("signed the deal").content
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("sent 2,000 troops", (2000.0,)),
+        ("sent 2000 troops in 2021", (2000.0,)),
+        ("killed two soldiers on 27 September 2020", (2.0,)),
+        ("pledged 1.5 million dollars", (1_500_000.0,)),
+        ("twenty-five tanks", (25.0,)),
+        ("met in 2020", ()),
+        ("hundreds were killed", ()),
+    ],
+)
+def test_quantities(text: str, expected: tuple[float, ...]) -> None:
+    assert quantities(text) == expected
+
+
+def test_actor_key_drops_roles_only_before_a_name() -> None:
+    assert actor_key("Armenian PM Pashinyan", ROLES) == ("pashinyan", True)
+    assert actor_key("President Putin", ROLES) == ("putin", True)
+    assert actor_key("The Kremlin", ROLES) == ("kremlin", False)
+    assert actor_key("Russian President", ROLES) == ("russian president", False)
+
+
+def test_entities_meet_without_alias() -> None:
+    names = [
+        "Vladimir Putin",
+        "President Putin",
+        "Putin",
+        "Nikol Pashinyan",
+        "Armenian PM Pashinyan",
+        "Russia",
+        "Armenia",
+    ]
+    table = EntityTable(names, {}, ROLES, 85.0)
+    ids = {n: table.resolve(n).id for n in names}
+    assert ids["Vladimir Putin"] == ids["President Putin"] == ids["Putin"]
+    assert ids["Nikol Pashinyan"] == ids["Armenian PM Pashinyan"]
+    assert len({ids["Vladimir Putin"], ids["Nikol Pashinyan"], ids["Russia"], ids["Armenia"]}) == 4
+
+
+def test_aliases_case_insensitive_and_canonical_name_wins() -> None:
+    table = EntityTable(
+        ["moscow", "KREMLIN", "Russia"], {"Russia": ["Moscow", "Kremlin"]}, ROLES, 85.0
+    )
+    assert {table.resolve(n).name for n in ["moscow", "KREMLIN", "Russia"]} == {"Russia"}
+
+
+def test_generic_words_do_not_join_by_surname_rule() -> None:
+    table = EntityTable(["Sudan", "South Sudan"], {}, ROLES, 85.0)
+    assert table.resolve("Sudan").id != table.resolve("South Sudan").id
+
+
+def test_two_canonicals_never_merge() -> None:
+    table = EntityTable(["Austria", "Australia"], {"Austria": [], "Australia": []}, ROLES, 60.0)
+    assert table.resolve("Austria").id != table.resolve("Australia").id
+
+
+def test_head_of_state_represents_state() -> None:
+    table = EntityTable(
+        ["Russia", "Russian President Vladimir Putin", "Vladimir Putin"], {}, ROLES, 85.0
+    )
+    putin = table.resolve("Vladimir Putin").id
+    assert table.represents[putin] == (table.resolve("Russia").id,)
+
+
+def _claim(article: str, cid: str, who: str, did: str, **kw: object) -> Claim:
+    return Claim(article_id=article, id=cid, who=(who,), did=did, loc=LOC, **kw)  # type: ignore[arg-type]
+
+
+def test_normalize_corpus_polarity_is_negated_xor_cue() -> None:
+    claims = (
+        _claim("a", "1", "Russia", "did not sign the deal"),
+        _claim("a", "2", "Russia", "did not sign the deal", negated=True),
+        _claim("a", "3", "Russia", "signed the deal", negated=True),
+        _claim("a", "4", "Russia", "signed the deal"),
+    )
+    corpus = Corpus(root="c", articles=(Article("a", "A", "a.yaml", LOC, claims=claims),))
+    forms = {f.claim.id: f for f in normalize_corpus(corpus, CompareOptions()).forms}
+    assert [forms[k].positive for k in "1234"] == [False, True, False, True]
+
+
+def test_normalize_corpus_uses_aliases_and_sorts_by_ref() -> None:
+    claims = (_claim("b", "1", "Kremlin", "signed"), _claim("a", "1", "Russia", "signed"))
+    corpus = Corpus(
+        root="c",
+        articles=(
+            Article("b", "B", "b.yaml", LOC, claims=claims[:1]),
+            Article("a", "A", "a.yaml", LOC, claims=claims[1:]),
+        ),
+        aliases=(Alias("Russia", "Kremlin", LOC),),
+    )
+    forms = normalize_corpus(corpus, CompareOptions()).forms
+    assert [f.ref for f in forms] == ["a#1", "b#1"]
+    assert forms[0].who == forms[1].who == ("russia",)
+
+
+def test_near_copy_groups() -> None:
+    base = " ".join(f"word{i}" for i in range(300))
+    arts = [
+        Article("a", "A", "a.yaml", LOC, text=base),
+        Article("b", "B", "b.yaml", LOC, text=base + " extra ending sentence here"),
+        Article("c", "C", "c.yaml", LOC, text=" ".join(f"other{i}" for i in range(300))),
+        Article("d", "D", "d.yaml", LOC),
+    ]
+    assert near_copy_groups(arts, 0.9) == (("a", "b"),)
+    assert near_copy_groups(arts, 1.0) == ()
+
+
+def test_builtin_lexicon_loads() -> None:
+    lex = builtin_lexicon()
+    assert "not" in lex.negation_cues and "reportedly" in lex.hedges
+    assert lex.synonyms and lex.opposites and lex.role_words
