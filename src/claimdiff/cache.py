@@ -1,0 +1,272 @@
+"""A small content-addressed on-disk cache.
+
+Re-reading an unchanged corpus should cost little more than hashing its bytes.
+Entries are keyed by a digest of the *content* they were computed from (plus a
+salt naming claimdiff's and Python's versions), never by path or modification
+time, so an entry can never be stale: changed input has a different key. The
+cache is an optimisation only: every entry may be deleted at any time, any
+unreadable or corrupt entry is a miss (and is removed), and a failed write is
+silently skipped.
+
+Layout: ``<cache_dir>/v1/<namespace>/<2 hex>/<rest of hex>``, one file per entry
+(a 2-level fan-out keeps directories small). Each file is ``MAGIC``, a 16-byte
+blake2b checksum of the payload, then the pickled value; the checksum catches
+truncated or foreign files that pickle might otherwise half-read. Writes go to a
+temporary file in the same directory and are moved into place with
+:func:`os.replace`, so readers see either nothing or a whole entry, and two
+processes writing the same key write the same bytes.
+
+For a whole corpus, store one big value (e.g. every parsed article) under
+:func:`combine` of the per-file keys: a warm run then reads one file, and a run
+after an edit falls back to the per-file entries (see docs/performance.md).
+
+Values are pickles: the cache directory must be as trusted as the user's home.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import hashlib
+import os
+import pickle
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from claimdiff import __version__
+
+CACHE_FORMAT = 1
+"""Layout version; bumping it orphans old entries (they are never read again)."""
+
+MAGIC = b"CDC1"
+_SUM = 16
+ENV_VAR = "CLAIMDIFF_CACHE_DIR"
+_O_BINARY = getattr(os, "O_BINARY", 0)  # Windows would otherwise translate newlines
+
+SALT = f"claimdiff {__version__}; python {sys.version_info[0]}.{sys.version_info[1]}; " + (
+    f"cache {CACHE_FORMAT}"
+)
+"""Mixed into every key: a new claimdiff or Python never reads an older one's entries."""
+
+
+def cache_dir() -> Path:
+    """Where the cache lives: ``$CLAIMDIFF_CACHE_DIR``, else the platform's user cache dir.
+
+    Linux and others: ``$XDG_CACHE_HOME/claimdiff`` or ``~/.cache/claimdiff``;
+    macOS: ``~/Library/Caches/claimdiff``; Windows: ``%LOCALAPPDATA%\\claimdiff\\Cache``.
+    """
+    override = os.environ.get(ENV_VAR)
+    if override:
+        return Path(override).expanduser()
+    if sys.platform == "win32":
+        local = os.environ.get("LOCALAPPDATA")
+        base = Path(local) if local else Path.home() / "AppData" / "Local"
+        return base / "claimdiff" / "Cache"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "claimdiff"
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    # The XDG spec says relative paths are invalid and must be ignored.
+    base = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
+    return base / "claimdiff"
+
+
+def content_key(data: bytes, *context: str | bytes) -> bytes:
+    """The key of a value computed from ``data``: blake2b of the salt, ``context`` and ``data``.
+
+    ``context`` holds everything else the value depends on, e.g. the file's path
+    relative to the corpus root when the value records locations.
+    """
+    h = hashlib.blake2b(digest_size=20)
+    h.update(SALT.encode())
+    for part in context:
+        raw = part.encode() if isinstance(part, str) else part
+        h.update(len(raw).to_bytes(8, "little"))
+        h.update(raw)
+    h.update(b"\x00data\x00")
+    h.update(data)
+    return h.digest()
+
+
+def combine(keys: Iterable[bytes], *context: str | bytes) -> bytes:
+    """One key for a collection of entries (order matters: pass them sorted)."""
+    h = hashlib.blake2b(digest_size=20)
+    h.update(SALT.encode())
+    for part in context:
+        raw = part.encode() if isinstance(part, str) else part
+        h.update(len(raw).to_bytes(8, "little"))
+        h.update(raw)
+    h.update(b"\x00keys\x00")
+    for key in keys:
+        h.update(len(key).to_bytes(2, "little"))
+        h.update(key)
+    return h.digest()
+
+
+@dataclass
+class CacheStats:
+    """Counters for ``--verbose`` output and tests."""
+
+    hits: int = 0
+    misses: int = 0
+    writes: int = 0
+    errors: int = 0
+    """Entries found corrupt, and writes that failed; both are harmless."""
+
+
+class Cache:
+    """Content-addressed store of pickled values. ``Cache(enabled=False)`` stores nothing.
+
+    ``None`` cannot be stored (it is what :meth:`get` returns on a miss).
+    """
+
+    def __init__(self, root: Path | str | None = None, *, enabled: bool = True) -> None:
+        self.root = Path(root) if root is not None else cache_dir()
+        self.enabled = enabled
+        self.stats = CacheStats()
+        self._made: set[Path] = set()
+        self._token = f"{os.getpid()}-{os.urandom(4).hex()}"
+        self._count = 0
+
+    @classmethod
+    def disabled(cls) -> Cache:
+        """The cache of ``--no-cache``: every lookup misses, nothing is written."""
+        return cls(Path(os.devnull), enabled=False)
+
+    def path(self, namespace: str, key: bytes) -> Path:
+        """File of an entry (whether or not it exists)."""
+        if not namespace or not namespace.replace("-", "").replace("_", "").isalnum():
+            raise ValueError(f"bad cache namespace {namespace!r}")
+        hexkey = key.hex()
+        if len(hexkey) < 8:
+            raise ValueError("cache keys must be digests (at least 4 bytes)")
+        return self.root / f"v{CACHE_FORMAT}" / namespace / hexkey[:2] / hexkey[2:]
+
+    # ---------------------------------------------------------------- reading
+
+    def get(self, namespace: str, key: bytes) -> Any | None:
+        """The value stored under ``key``, or ``None`` (missing, unreadable or corrupt)."""
+        if not self.enabled:
+            self.stats.misses += 1
+            return None
+        path = self.path(namespace, key)
+        try:
+            with open(path, "rb") as fh:
+                raw = fh.read()
+        except OSError:
+            self.stats.misses += 1
+            return None
+        value = _decode(raw)
+        if value is None:
+            self.stats.misses += 1
+            self.stats.errors += 1
+            _remove(path)
+            return None
+        self.stats.hits += 1
+        return value
+
+    def get_many(self, namespace: str, keys: Iterable[bytes]) -> dict[bytes, Any]:
+        """The values found for ``keys`` (misses are simply absent)."""
+        found: dict[bytes, Any] = {}
+        with _gc_paused():
+            for key in keys:
+                value = self.get(namespace, key)
+                if value is not None:
+                    found[key] = value
+        return found
+
+    # ---------------------------------------------------------------- writing
+
+    def put(self, namespace: str, key: bytes, value: Any) -> None:
+        """Store ``value`` under ``key``; failures (read-only disk, full disk) are ignored."""
+        if value is None:
+            raise ValueError("None cannot be cached: it means 'miss'")
+        if not self.enabled:
+            return
+        path = self.path(namespace, key)
+        try:
+            payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # an unpicklable value is a bug in the caller, but not fatal
+            self.stats.errors += 1
+            return
+        data = MAGIC + hashlib.blake2b(payload, digest_size=_SUM).digest() + payload
+        try:
+            self._write(path, data)
+        except OSError:
+            self.stats.errors += 1
+            return
+        self.stats.writes += 1
+
+    def put_many(self, namespace: str, items: Mapping[bytes, Any]) -> None:
+        with _gc_paused():
+            for key, value in items.items():
+                self.put(namespace, key, value)
+
+    def _write(self, path: Path, data: bytes) -> None:
+        folder = path.parent
+        if folder not in self._made:
+            folder.mkdir(parents=True, exist_ok=True)
+            self._made.add(folder)
+        # A cheap unique name first (mkstemp costs 3x more per entry on ext4);
+        # mkstemp only when that name is taken, e.g. left over by a crash.
+        self._count += 1
+        tmp = str(folder / f".tmp-{self._token}-{self._count}")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_BINARY, 0o644)
+        except FileExistsError:
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            _remove(Path(tmp))
+            raise
+
+    # ---------------------------------------------------------------- maintenance
+
+    def clear(self, namespace: str | None = None) -> None:
+        """Delete every entry (of one namespace, or all); a no-op when disabled."""
+        if not self.enabled:
+            return
+        target = self.root / f"v{CACHE_FORMAT}"
+        if namespace is not None:
+            target = self.path(namespace, b"\x00" * 4).parent.parent
+        shutil.rmtree(target, ignore_errors=True)
+        self._made.clear()
+
+
+def _decode(raw: bytes) -> Any | None:
+    head = len(MAGIC) + _SUM
+    if len(raw) <= head or not raw.startswith(MAGIC):
+        return None
+    payload = raw[head:]
+    if hashlib.blake2b(payload, digest_size=_SUM).digest() != raw[len(MAGIC) : head]:
+        return None
+    with _gc_paused():
+        try:
+            return pickle.loads(payload)
+        except Exception:  # e.g. a class that no longer exists; treat like corruption
+            return None
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic GC: unpickling builds many small containers, and the GC would
+    rescan all live objects again and again (4x slower on 100k claims); they are acyclic."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _remove(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink()

@@ -1,0 +1,202 @@
+"""The content-addressed cache: hits, misses, corruption, location, atomicity."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from claimdiff import cache as cache_mod
+from claimdiff.cache import Cache, cache_dir, combine, content_key
+from claimdiff.model import Claim, Location
+
+
+def sample_claim(n: int = 1) -> Claim:
+    return Claim("art", f"c{n}", ("Russia",), "blamed", Location("a.yaml", n, 5))
+
+
+def entry_files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.is_file())
+
+
+def test_put_then_get_returns_an_equal_value(tmp_path: Path) -> None:
+    store = Cache(tmp_path)
+    key = content_key(b"article: {}", "a.yaml")
+    store.put("article", key, (sample_claim(1), sample_claim(2)))
+    assert Cache(tmp_path).get("article", key) == (sample_claim(1), sample_claim(2))
+    assert store.stats.writes == 1
+
+
+def test_unknown_key_and_other_namespace_miss(tmp_path: Path) -> None:
+    store = Cache(tmp_path)
+    key = content_key(b"x")
+    store.put("article", key, [1, 2])
+    assert store.get("article", content_key(b"y")) is None
+    assert store.get("report", key) is None
+    assert store.stats.misses == 2 and store.stats.hits == 0
+
+
+def test_keys_depend_on_content_context_and_version() -> None:
+    base = content_key(b"data", "a.yaml")
+    assert base == content_key(b"data", "a.yaml")
+    assert base != content_key(b"data!", "a.yaml")
+    assert base != content_key(b"data", "b.yaml")
+    # context and data cannot be confused by concatenation
+    assert content_key(b"bc", "a") != content_key(b"c", "ab")
+    assert "claimdiff" in cache_mod.SALT and f"{sys.version_info[0]}." in cache_mod.SALT
+    assert combine([base, content_key(b"z")]) != combine([content_key(b"z"), base])
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda raw: raw[: len(raw) // 2],
+        lambda raw: b"garbage" * 10,
+        lambda raw: raw[:-1] + bytes([raw[-1] ^ 0xFF]),
+        lambda raw: b"",
+        lambda raw: cache_mod.MAGIC + b"\x00" * 16 + b"N.",  # a valid pickle of None
+    ],
+    ids=["truncated", "garbage", "flipped-byte", "empty", "bad-checksum"],
+)
+def test_corrupt_entry_is_a_miss_removed_and_rebuilt(
+    tmp_path: Path, damage: Callable[[bytes], bytes]
+) -> None:
+    store = Cache(tmp_path)
+    key = content_key(b"file")
+    store.put("article", key, {"claims": list(range(100))})
+    path = store.path("article", key)
+    path.write_bytes(damage(path.read_bytes()))
+    assert store.get("article", key) is None
+    assert not path.exists()
+    assert store.stats.errors == 1
+    store.put("article", key, {"claims": [1]})
+    assert store.get("article", key) == {"claims": [1]}
+
+
+def test_unpicklable_payload_with_valid_checksum_is_a_miss(tmp_path: Path) -> None:
+    import hashlib
+
+    store = Cache(tmp_path)
+    key = content_key(b"file")
+    payload = b"\x80\x05\x95not a pickle"
+    digest = hashlib.blake2b(payload, digest_size=16).digest()
+    path = store.path("article", key)
+    path.parent.mkdir(parents=True)
+    path.write_bytes(cache_mod.MAGIC + digest + payload)
+    assert store.get("article", key) is None
+    assert not path.exists()
+
+
+def test_env_var_overrides_the_cache_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("CLAIMDIFF_CACHE_DIR", str(tmp_path / "here"))
+    assert cache_dir() == tmp_path / "here"
+    store = Cache()
+    store.put("article", content_key(b"a"), 1)
+    assert entry_files(tmp_path / "here")
+
+
+@pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="XDG applies to Linux and BSDs")
+def test_xdg_cache_home_and_home_fallback(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("CLAIMDIFF_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache_dir() == tmp_path / "xdg" / "claimdiff"
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/ignored")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert cache_dir() == tmp_path / "home" / ".cache" / "claimdiff"
+
+
+def test_platform_dirs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("CLAIMDIFF_CACHE_DIR", raising=False)
+    monkeypatch.setattr(Path, "home", classmethod(lambda cls: tmp_path))
+    monkeypatch.setattr(sys, "platform", "darwin")
+    assert cache_dir() == tmp_path / "Library" / "Caches" / "claimdiff"
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setenv("LOCALAPPDATA", str(tmp_path / "local"))
+    assert cache_dir() == tmp_path / "local" / "claimdiff" / "Cache"
+
+
+def test_writes_leave_no_temporary_files(tmp_path: Path) -> None:
+    store = Cache(tmp_path)
+    items = {content_key(str(i).encode()): {"n": i} for i in range(50)}
+    store.put_many("article", items)
+    store.put_many("article", items)  # overwriting is atomic too
+    files = entry_files(tmp_path)
+    assert len(files) == 50
+    assert not [p for p in files if p.name.startswith(".tmp")]
+    assert Cache(tmp_path).get_many("article", list(items)) == items
+
+
+def test_failed_write_removes_its_temporary_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    store = Cache(tmp_path)
+
+    def refuse(src: str, dst: str) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    key = content_key(b"a")
+    store.put("article", key, 1)
+    assert store.stats.errors == 1 and store.stats.writes == 0
+    assert entry_files(tmp_path) == []
+    assert store.get("article", key) is None
+
+
+@pytest.mark.skipif(
+    sys.platform == "win32" or (hasattr(os, "geteuid") and os.geteuid() == 0),
+    reason="needs POSIX permissions that apply to the user",
+)
+def test_unwritable_cache_dir_is_ignored(tmp_path: Path) -> None:
+    tmp_path.chmod(0o500)
+    try:
+        store = Cache(tmp_path / "cache")
+        store.put("article", content_key(b"a"), 1)
+        assert store.stats.errors == 1
+    finally:
+        tmp_path.chmod(0o700)
+
+
+def test_stale_temp_name_falls_back_to_a_fresh_one(tmp_path: Path) -> None:
+    store = Cache(tmp_path)
+    key = content_key(b"a")
+    folder = store.path("article", key).parent
+    folder.mkdir(parents=True)
+    (folder / f".tmp-{store._token}-1").write_bytes(b"left over by a crash")
+    store.put("article", key, "value")
+    assert store.get("article", key) == "value"
+
+
+def test_disabled_cache_stores_nothing(tmp_path: Path) -> None:
+    store = Cache(tmp_path, enabled=False)
+    key = content_key(b"a")
+    store.put("article", key, 1)
+    assert store.get("article", key) is None
+    assert store.get_many("article", [key]) == {}
+    assert entry_files(tmp_path) == []
+    assert Cache.disabled().get("article", key) is None
+
+
+def test_deleting_the_cache_at_any_time_is_safe(tmp_path: Path) -> None:
+    store = Cache(tmp_path / "c")
+    key = content_key(b"a")
+    store.put("article", key, 1)
+    store.clear()
+    assert store.get("article", key) is None
+    store.put("article", key, 2)  # recreates the directories it had created before
+    assert store.get("article", key) == 2
+    store.put("report", key, 3)
+    store.clear("article")
+    assert store.get("article", key) is None and store.get("report", key) == 3
+
+
+def test_none_and_bad_names_are_refused(tmp_path: Path) -> None:
+    store = Cache(tmp_path)
+    with pytest.raises(ValueError):
+        store.put("article", content_key(b"a"), None)
+    with pytest.raises(ValueError):
+        store.get("../escape", content_key(b"a"))
+    with pytest.raises(ValueError):
+        store.get("article", b"ab")
