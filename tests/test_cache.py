@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -55,9 +56,9 @@ def test_keys_depend_on_content_context_and_version() -> None:
     [
         lambda raw: raw[: len(raw) // 2],
         lambda raw: b"garbage" * 10,
-        lambda raw: raw[:-1] + bytes([raw[-1] ^ 0xFF]),
+        lambda raw: raw[:-30] + bytes([raw[-30] ^ 0x01]) + raw[-29:],
         lambda raw: b"",
-        lambda raw: cache_mod.MAGIC + b"\x00" * 16 + b"N.",  # a valid pickle of None
+        lambda raw: cache_mod.MAGIC + b"\x00" * 16 + pickle.dumps(42),  # valid pickle, bad sum
     ],
     ids=["truncated", "garbage", "flipped-byte", "empty", "bad-checksum"],
 )
