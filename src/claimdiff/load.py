@@ -242,9 +242,9 @@ def _decode(path: str, data: bytes) -> tuple[bytes, str]:
         ) from None
 
 
-_FLOW = re.compile(rb"[\[\]{}]")
+_NOT_FLOW = bytes(c for c in range(256) if c not in b"[]{}")
 _DEEP_INDENT = re.compile(rb"^ {%d}" % (MAX_DEPTH // 2), re.M)
-_COMPACT = re.compile(rb"(?:[-?][ ]+){%d}" % (MAX_DEPTH // 4))
+_COMPACT = re.compile(rb"^[ ]*(?:[-?][ ]+){%d}" % (MAX_DEPTH // 4), re.M)
 
 
 def _check_depth(path: str, data: bytes) -> None:
@@ -254,14 +254,17 @@ def _check_depth(path: str, data: bytes) -> None:
     levels. A cheap over-estimate (flow brackets, indentation, compact ``- -``
     runs) decides whether the exact, event-based count is needed at all.
     """
-    depth = deepest = 0
-    for m in _FLOW.finditer(data):
-        if m.group() in (b"[", b"{"):
-            depth += 1
-            deepest = max(deepest, depth)
-        elif depth:
-            depth -= 1
-    if deepest < MAX_DEPTH // 4 and not _DEEP_INDENT.search(data) and not _COMPACT.search(data):
+    brackets = data.translate(None, _NOT_FLOW)
+    rounds = 0
+    while len(brackets) >= MAX_DEPTH // 4 and rounds < MAX_DEPTH // 4:
+        inner = brackets.replace(b"[]", b"").replace(b"{}", b"")
+        if inner == brackets:
+            break
+        brackets, rounds = inner, rounds + 1
+    flow_suspect = (
+        rounds >= MAX_DEPTH // 4 or brackets.count(b"[") + brackets.count(b"{") >= MAX_DEPTH // 4
+    )
+    if not flow_suspect and not _DEEP_INDENT.search(data) and not _COMPACT.search(data):
         return
     depth = 0
     loader = _Composer(data)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable
 
@@ -405,6 +406,13 @@ def parse_time(text: str, published: Interval | None = None) -> TimeSpec:
     whose ``interval`` is ``None`` and whose ``how`` starts with
     ``"unresolved:"`` followed by the reason.
     """
+    return _parse_time(text, published)
+
+
+@functools.lru_cache(maxsize=16384)
+def _parse_time(text: str, published: Interval | None) -> TimeSpec:
+    # Cached: a corpus repeats the same few phrases and dates many thousand times,
+    # and TimeSpec is immutable, so sharing results is safe.
     s = _normalise(text)
     if not s:
         return TimeSpec(text, None, "unresolved: empty")
