@@ -169,25 +169,46 @@ def _sentences(text: str) -> list[tuple[int, str]]:
     ]
 
 
-def _widen_to_words(text: str, start: int, end: int) -> tuple[int, int]:
-    while start > 0 and text[start - 1].isalnum():
-        start -= 1
-    while end < len(text) and text[end].isalnum():
-        end += 1
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
+_WORD = re.compile(r"\S+")
 
 
-def locate(article: Article, words: str, *, limit: int = 3, spread: float = 5.0) -> list[Span]:
+def _best_word_span(
+    query: str, sentence: str, hint_start: int, hint_end: int
+) -> tuple[float, int, int]:
+    """The whole-word span of ``sentence`` near the hint that reads most like ``query``.
+
+    partial-ratio alignment finds *where* the words are but cuts at the query's
+    length; trying the word boundaries around it finds the span a curator would
+    have copied ("lifted its sanctions", not "its sanctions").
+    """
+    words = [(m.start(), m.end()) for m in _WORD.finditer(sentence)]
+    if not words:
+        return 0.0, 0, 0
+    first = next((i for i, (_, e) in enumerate(words) if e > hint_start), 0)
+    last = next((i for i in range(len(words) - 1, -1, -1) if words[i][0] < hint_end), first)
+    folded = query.casefold()
+    best = (-1.0, 0, 0)
+    for i in range(max(0, first - 3), min(len(words), first + 4)):
+        for j in range(max(i, last - 3), min(len(words), last + 4)):
+            start, end = words[i][0], words[j][1]
+            while end > start and sentence[end - 1] in ",;:":
+                end -= 1
+            score = fuzz.ratio(folded, sentence[start:end].casefold())
+            if score > best[0] or (score == best[0] and end - start < best[2] - best[1]):
+                best = (score, start, end)
+    return best
+
+
+def locate(
+    article: Article, words: str, *, limit: int = 3, spread: float = 10.0, min_score: float = 60.0
+) -> list[Span]:
     """The spans of the article's text that best match ``words``, best first.
 
     Each sentence is aligned with rapidfuzz's partial-ratio alignment, so the
     span returned is what the article really says (curly quotes, spelling and
     all), not what the curator typed. Candidates within ``spread`` points of the
     best are returned too, so near-duplicates in the text are not hidden.
+    Spans scoring under ``min_score`` are noise and never returned.
     """
     if article.text is None:
         raise ClaimdiffError(
@@ -203,12 +224,15 @@ def locate(article: Article, words: str, *, limit: int = 3, spread: float = 5.0)
         alignment = fuzz.partial_ratio_alignment(query, sentence, processor=lambda s: s.casefold())
         if alignment is None or alignment.score <= 0:
             continue
-        start, end = _widen_to_words(
-            text, offset + alignment.dest_start, offset + alignment.dest_end
+        score, rel_start, rel_end = _best_word_span(
+            query, sentence, alignment.dest_start, alignment.dest_end
         )
+        start, end = offset + rel_start, offset + rel_end
+        if score < min_score:
+            continue
         line = text.count("\n", 0, start) + 1
         col = start - (text.rfind("\n", 0, start) + 1) + 1
-        candidates.append(Span(round(alignment.score, 1), line, col, text[start:end]))
+        candidates.append(Span(round(score, 1), line, col, text[start:end]))
     candidates.sort(key=lambda s: (-s.score, s.line, s.col))
     if not candidates:
         return []

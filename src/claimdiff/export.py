@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
+from claimdiff.compare import Explanation
 from claimdiff.errors import UsageError
 from claimdiff.model import (
     FORMAT_VERSION,
@@ -857,6 +858,7 @@ def _contradictions_json(report: Report) -> str:
         items.append(
             {
                 "kind": c.kind.value,
+                "claims": [c.a, c.b],
                 "score": c.score,
                 "statement": c.statement,
                 "self": a.article_id == b.article_id,
@@ -874,12 +876,12 @@ def _agreements_json(report: Report) -> str:
     items = []
     for ag in report.agreements:
         hedged = _hedged_refs(report, ag)
-        claims = []
+        members = []
         for ref in ag.claims:
             c = get(ref)
             side = _side_json(c, art(c.article_id))
             side["hedged"] = ref in hedged
-            claims.append(side)
+            members.append(side)
         items.append(
             {
                 "statement": ag.statement,
@@ -887,7 +889,8 @@ def _agreements_json(report: Report) -> str:
                 "articles": list(ag.articles),
                 "score": ag.score,
                 "evidence": _evidence_json(ag.evidence),
-                "claims": claims,
+                "claims": list(ag.claims),
+                "members": members,
             }
         )
     return _dump("agreements", {"agreements": items})
@@ -1566,3 +1569,14 @@ def _timeline_html(report: Report) -> str:
         + "</section>\n"
     )
     return _html_page("timeline", report, body)
+
+
+# --------------------------------------------------------------------------- explain
+
+
+def explanation_json(explanation: Explanation) -> str:
+    """``claimdiff explain --format json``: the explanation as a documented document."""
+    body = explanation.to_dict()
+    body["contradiction_kind"] = body.pop("kind", None)
+    body["claims"] = [explanation.a.ref, explanation.b.ref]
+    return _dump("explanation", body)

@@ -21,6 +21,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from claimdiff.compare import Explanation
 from claimdiff.export import (
     CellEntry,
     TableRow,
@@ -156,24 +157,40 @@ def _details(c: Claim) -> Text:
     return Text("\n").join(_t(f"{k}: {v}") for k, v in fields if v)
 
 
+def _claim_statement(c: Claim) -> Text:
+    """who — did — whom on one line, the optional fields dim beneath."""
+    out = _t(actors(c.who), "bold")
+    out.append(" ")
+    if c.negated:
+        out.append_text(_t("NOT ", "bold red"))
+    out.append_text(_t(c.did))
+    if c.whom:
+        out.append_text(_t(" → "))
+        out.append_text(_t(actors(c.whom)))
+    details = _details(c)
+    if details.plain:
+        out.append("\n")
+        details.stylize("dim")
+        out.append_text(details)
+    return out
+
+
 def render_claims(report: Report) -> RenderableType:
+    """A table per article; four columns so it stays readable in 80 columns."""
     parts: list[RenderableType] = []
     for art in ordered_articles(report.corpus):
-        t = _table("claim", "who", "did", "whom", "when", "details", "quote", "location")
+        t = Table(box=box.SIMPLE_HEAVY, expand=True, title_justify="left")
+        t.add_column(_t("claim"), overflow="fold", ratio=1, min_width=12)
+        t.add_column(_t("who · did · whom"), overflow="fold", ratio=3)
+        t.add_column(_t("when"), overflow="fold", ratio=1, min_width=10)
+        t.add_column(_t("quote"), overflow="fold", ratio=3)
         for c in art.claims:
-            did = _t("NOT ", "bold red") if c.negated else Text("")
-            did.append_text(_t(c.did))
-            t.add_row(
-                _t(c.id, "bold"),
-                _t(actors(c.who)),
-                did,
-                _t(actors(c.whom)),
-                _when(c),
-                _details(c),
-                _t(c.quote or "", "italic"),
-                _t(str(c.loc), "dim"),
-            )
-        parts += [_article_header(art), t]
+            claim = _t(c.id, "bold")
+            claim.append_text(_t(f"\nline {c.loc.line}", "dim"))
+            t.add_row(claim, _claim_statement(c), _when(c), _t(c.quote or "", "italic"))
+        header = _article_header(art)
+        header.append_text(_t(f"\n{art.source}", "dim"))
+        parts += [header, t]
     return Group(*parts) if parts else _empty("articles")
 
 
@@ -448,3 +465,77 @@ def render_problems(problems: Iterable[Problem]) -> RenderableType:
         line.append_text(_t(p.message))
         lines.append(line)
     return Group(*lines)
+
+
+# --------------------------------------------------------------------------- explain
+
+
+def render_explanation(ex: Explanation) -> RenderableType:
+    """Both claims, their normalised forms, the scores and the rule that decided."""
+    forms = Table(box=box.MINIMAL, expand=True, show_header=True)
+    forms.add_column(_t(""), style="dim", no_wrap=True)
+    forms.add_column(_t(ex.a.ref, "bold"), overflow="fold", ratio=1)
+    forms.add_column(_t(ex.b.ref, "bold"), overflow="fold", ratio=1)
+    fa, fb = ex.form_a, ex.form_b
+    rows = [
+        ("claim", _claim_statement(ex.a), _claim_statement(ex.b)),
+        ("when", _when(ex.a), _when(ex.b)),
+        ("quote", _t(ex.a.quote or "", "italic"), _t(ex.b.quote or "", "italic")),
+        ("actors", _t(", ".join(fa.actors)), _t(", ".join(fb.actors))),
+        ("targets", _t(", ".join(fa.targets)), _t(", ".join(fb.targets))),
+        ("action", _t(" ".join(fa.action)), _t(" ".join(fb.action))),
+        ("polarity", _t(fa.polarity), _t(fb.polarity)),
+        ("negation", _t(", ".join(fa.negation_cues)), _t(", ".join(fb.negation_cues))),
+        ("hedges", _t(", ".join(fa.hedges)), _t(", ".join(fb.hedges))),
+        (
+            "quantities",
+            _t(", ".join(map(str, fa.quantities))),
+            _t(", ".join(map(str, fb.quantities))),
+        ),
+        ("event", _t(fa.event or ""), _t(fb.event or "")),
+        (
+            "interval",
+            _t(fa.interval.iso() if fa.interval else "unknown"),
+            _t(fb.interval.iso() if fb.interval else "unknown"),
+        ),
+        ("statement", _t(ex.statement_a), _t(ex.statement_b)),
+    ]
+    for label, left, right in rows:
+        if left.plain or right.plain:
+            forms.add_row(_t(label), left, right)
+
+    scores = Table(
+        box=box.SIMPLE, show_header=True, title=_t("Similarity", "bold"), title_justify="left"
+    )
+    scores.add_column(_t("field"))
+    scores.add_column(_t("similarity"), justify="right")
+    scores.add_column(_t("weight"), justify="right")
+    weights = dict(ex.weights)
+    for name, value in ex.similarities:
+        weight = weights.get(name)
+        scores.add_row(
+            _t(name), _t(f"{value:.2f}"), _t(f"{weight:.2f}" if weight is not None else "")
+        )
+    scores.add_row(
+        _t("combined", "bold"),
+        _t(f"{ex.score:.2f}", "bold"),
+        _t(f"same ≥ {ex.match_threshold:.2f}, related ≥ {ex.link_threshold:.2f}", "dim"),
+    )
+
+    style = {"agreement": "bold green", "contradiction": "bold red"}.get(ex.verdict, "bold blue")
+    verdict = _t(ex.verdict, style)
+    if ex.kind is not None:
+        verdict.append_text(_t(f" ({ex.kind.value})", style))
+    lines: list[RenderableType] = [
+        verdict,
+        _t(f"rule: {ex.rule}"),
+        _t(f"time: {ex.time_relation}"),
+    ]
+    if ex.decision:
+        lines.append(_t(f"decided by decisions.yaml: {ex.decision}", "yellow"))
+    if not ex.blocked:
+        lines.append(_t("the pair shares no blocking key, so the matcher never scored it", "dim"))
+    if ex.changes:
+        lines.append(_t("What would change the verdict:", "bold"))
+        lines.extend(_t(f"  • {change}") for change in ex.changes)
+    return Group(forms, scores, *lines)
