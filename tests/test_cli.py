@@ -323,3 +323,17 @@ def test_schema_is_json(runner: CliRunner) -> None:
     assert result.exit_code == 0
     doc = json.loads(result.stdout)
     assert doc["$schema"].startswith("https://json-schema.org/draft/2020-12")
+
+
+def test_locate_works_on_an_article_whose_quote_is_wrong(runner: CliRunner, mini: Path) -> None:
+    path = mini / "beta.yaml"
+    path.write_text(
+        path.read_text("utf-8").replace(
+            "quote: Russia remained neutral in the conflict.", "quote: Russia stayed neutral"
+        ),
+        "utf-8",
+    )
+    assert run(runner, "validate", mini).exit_code == 1
+    found = run(runner, "locate", "beta", "Russia stayed neutral", "--corpus", mini)
+    assert found.exit_code == 0
+    assert '"Russia remained neutral' in found.output

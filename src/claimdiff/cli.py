@@ -739,11 +739,14 @@ def locate(
     several candidates when they are close.
     """
     from claimdiff.curate import locate as locate_spans
+    from claimdiff.load import load_corpus
     from claimdiff.query import check_articles
 
-    loaded = _load(ctx, corpus, True, False)
-    check_articles(loaded, [article_id])
-    article = loaded.article(article_id)
+    result = load_corpus(corpus, use_cache=False)
+    candidates = {a.id: a for a in (*result.rejected, *result.corpus.articles)}
+    if article_id not in candidates:
+        check_articles(result.corpus, [article_id])
+    article = candidates[article_id]
     spans = locate_spans(article, " ".join(words), limit=limit)
     if fmt == "json":
         doc = {

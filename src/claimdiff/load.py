@@ -122,6 +122,12 @@ class LoadResult:
     """Every problem of every file, errors and warnings, sorted."""
     skipped: tuple[SkippedFile, ...]
     """Files left out of ``corpus`` because of their errors, sorted by path."""
+    rejected: tuple[Article, ...] = ()
+    """Articles that parsed but were left out for errors (e.g. a wrong quote).
+
+    Never compared; kept for tools that work on one article, such as ``locate``,
+    which a curator needs most exactly when a quote does not match.
+    """
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -1125,4 +1131,10 @@ def load_corpus(root: str | os.PathLike[str], *, use_cache: bool = True) -> Load
         if reserved_ok("decisions.yaml")
         else (),
     )
-    return LoadResult(corpus, tuple(sorted(problems)), tuple(sorted(skipped, key=lambda s: s.path)))
+    rejected = tuple(art for path, art in sorted(articles.items()) if path in bad)
+    return LoadResult(
+        corpus,
+        tuple(sorted(problems)),
+        tuple(sorted(skipped, key=lambda s: s.path)),
+        rejected,
+    )
