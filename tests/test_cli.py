@@ -61,22 +61,46 @@ def test_every_command_has_help(runner: CliRunner, name: str) -> None:
     assert command.help and len(command.help.strip()) > 20
 
 
+def readme_section(heading: str) -> str:
+    """The README text under ``heading`` up to the next heading of any level."""
+    start = README.index(heading)
+    following = re.search(r"^#{2,3} ", README[start + len(heading) :], re.M)
+    end = start + len(heading) + following.start() if following else len(README)
+    return README[start:end]
+
+
 @pytest.mark.parametrize("name", commands())
 def test_every_command_and_option_is_in_readme(name: str) -> None:
-    assert f"claimdiff {name}" in README, f"README does not show `claimdiff {name}`"
+    section = readme_section(f"### claimdiff {name}")
+    shared = readme_section("## Commands")
     for param in cli.commands[name].params:
         if isinstance(param, click.Option):
             longest = max(param.opts, key=len)
             if longest == "--help":
                 continue
-            assert longest in README, f"README does not document {name} {longest}"
+            assert longest in section or longest in shared, (
+                f"README does not document `claimdiff {name} {longest}`"
+            )
+    for param in cli.params:
+        if isinstance(param, click.Option) and "--help" not in param.opts:
+            assert max(param.opts, key=len) in shared
+
+
+def test_pre_commit_hook_runs_validate() -> None:
+    import yaml
+
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text("utf-8"))
+    (hook,) = hooks
+    assert hook["id"] == "claimdiff-validate"
+    assert hook["entry"] == "claimdiff validate"
+    assert "claimdiff-validate" in README
 
 
 def test_exit_codes_documented(runner: CliRunner) -> None:
     result = run(runner, "--help")
     assert "Exit codes" in result.output
     assert "130" in result.output
-    assert "Exit codes" in README
+    assert "## Errors and exit codes" in README
 
 
 # --------------------------------------------------------------------------- bundled corpus

@@ -98,14 +98,19 @@ class ClaimdiffGroup(click.Group):
 
 def corpus_argument(func: F) -> F:
     func = click.option(
-        "--no-cache",
-        is_flag=True,
-        help="Do not read or write the parse cache (see CLAIMDIFF_CACHE_DIR).",
-    )(func)
-    func = click.option(
         "--skip-invalid",
         is_flag=True,
         help="Go on with the valid files when some have errors (warns what was skipped).",
+    )(func)
+    return corpus_only(func)
+
+
+def corpus_only(func: F) -> F:
+    """CORPUS and --no-cache, for commands that never skip files (validate)."""
+    func = click.option(
+        "--no-cache",
+        is_flag=True,
+        help="Do not read or write the parse cache (see CLAIMDIFF_CACHE_DIR).",
     )(func)
     return click.argument(
         "corpus",
@@ -287,7 +292,7 @@ def cli(ctx: click.Context, color: str) -> None:
 
 
 @cli.command(epilog=EXIT_CODES)
-@corpus_argument
+@corpus_only
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
 @click.option(
     "--format",
@@ -309,7 +314,6 @@ def cli(ctx: click.Context, color: str) -> None:
 def validate(
     ctx: click.Context,
     corpus: Path,
-    skip_invalid: bool,
     no_cache: bool,
     strict: bool,
     fmt: str,
@@ -319,8 +323,7 @@ def validate(
     """Check every claim file of CORPUS and list every problem, sorted.
 
     Problems are printed one per line as FILE:LINE:COL: SEVERITY [CODE] MESSAGE.
-    Errors exit 1; warnings alone exit 0 unless --strict. --skip-invalid has no
-    effect here (validate always reports everything).
+    Errors exit 1; warnings alone exit 0 unless --strict.
     """
     from claimdiff.load import load_corpus
 
