@@ -19,10 +19,11 @@ quantity?, event label)``:
   target ``whom``, some carry a quantity such as "deployed 450 troops to");
   verbs are grouped in *classes*: a verb alone, a verb with its lexicon synonym
   (mediated/brokered) or a verb with its lexicon opposite (imposed/lifted);
-- the object is "the PLACE NOUN". Two facts of the same actor and verb class
-  never share the place nor the noun (and every noun word is unique in the
-  noun table), so different facts differ in content words, not in one letter,
-  and the key can be trusted;
+- the object is "the PLACE NOUN". Two facts of the same actor and verb
+  *family* (classes an English lexicon may relate: praised/criticized,
+  ratified/approved; see :data:`RELATED`) never share the place nor the noun,
+  and no two places or nouns look alike (Gori/Goris), so different facts differ
+  in content words, not in one letter, and the key can be trusted;
 - dates are uniform days over 2019-2023; the event label is unique per fact.
 
 *Articles.* Facts are sorted by date; each article takes a window of nearby
@@ -178,44 +179,46 @@ PLACES: tuple[str, ...] = _words(
     Batumi Bergen Bilbao Bitola Bologna Bordeaux Braga Bremen Brno Burgas Bursa Cadiz Cagliari
     Calais Cluj Coimbra Constanta Cork Craiova Daugavpils Debrecen Dnipro Dortmund Dresden
     Dubrovnik Durres Eger Erfurt Esbjerg Faro Florina Gabala Galway Gdansk Genoa Ghent Girona
-    Gyumri Gori Granada Graz Gyor Halle Hamburg Heraklion Iasi Innsbruck Izmir Jelgava Kalmar
-    Kaunas Kharkiv Kherson Kiel Klaipeda Kosice Krakow Kutaisi Larissa Leipzig Leuven Liepaja
-    Lille Limerick Linz Livorno Lodz Lublin Lugano Lviv Lyon Maastricht Malmo Mannheim Maribor
+    Gyumri Gori Granada Graz Halle Hamburg Heraklion Iasi Innsbruck Izmir Jelgava Kalmar Kaunas
+    Kharkiv Kherson Kiel Klaipeda Kosice Krakow Kutaisi Larissa Leipzig Leuven Liepaja Lille
+    Limerick Linz Livorno Lodz Lublin Lugano Lviv Lyon Maastricht Malmo Mannheim Maribor
     Marseille Messina Mostar Munich Murcia Mykolaiv Nantes Naples Narva Odesa Ohrid Oradea
     Orebro Oulu Padua Palermo Parma Patras Pecs Perugia Piraeus Pisa Plovdiv Plzen Porto Poznan
-    Pula Rennes Rijeka Rostock Rotterdam Rouen Ruse Salzburg Samsun Santander Seville Shkoder
-    Sibiu Siena Szeged Tallinn Tampere Tartu Thessaloniki Timisoara Toulouse Trabzon Trieste
-    Turin Turku Umea Uppsala Utrecht Valencia Varna Verona Vigo Vilnius Vitebsk Zadar Zagreb
-    Zaragoza Zhytomyr Zurich Ganja Lankaran Sheki Shusha Vanadzor Dilijan Goris Kapan Sevan
-    Gavar Aktau Atyrau Shymkent Karaganda Pavlodar Tabriz Shiraz Isfahan Mashhad Adana Konya
-    Kayseri Mersin Erzurum Sochi Kazan Samara Omsk Perm Tula Tver Kursk Belgorod Bryansk Voronezh
-    Krasnodar Murmansk Sumy Poltava Chernihiv Vinnytsia Rivne Lutsk Uzhhorod Kramatorsk
-    Zaporizhzhia Mariupol
+    Pula Rennes Rijeka Rostock Rotterdam Rouen Ruse Salzburg Samsun Santander Shkoder Sibiu
+    Siena Szeged Tallinn Tampere Tartu Thessaloniki Timisoara Toulouse Trabzon Trieste Turin
+    Turku Umea Uppsala Utrecht Valencia Varna Verona Vigo Vilnius Vitebsk Zadar Zagreb Zaragoza
+    Zhytomyr Zurich Ganja Lankaran Sheki Shusha Vanadzor Dilijan Sevan Gavar Aktau Atyrau
+    Shymkent Karaganda Pavlodar Tabriz Shiraz Isfahan Mashhad Adana Konya Kayseri Erzurum Sochi
+    Kazan Samara Omsk Perm Tver Kursk Belgorod Bryansk Voronezh Krasnodar Murmansk Sumy Poltava
+    Chernihiv Vinnytsia Rivne Lutsk Uzhhorod Kramatorsk Zaporizhzhia Mariupol Torun Olomouc
+    Kotor Sopot Hvar Bled Ptuj Tulcea Galati Brasov Sintra Evora Ronda Cuenca Soria Ourense
+    Bergamo Lucerne Ostrava
     """
 )
-"""Single-word place names; none is an actor or an alias."""
+"""Single-word place names; none is an actor or an alias, no two look alike."""
 
 NOUNS: tuple[str, ...] = _words(
     """
-    pipeline ceasefire referendum embargo blockade summit tribunal inquiry census budget bailout
-    loan subsidy levy moratorium amnesty curfew cordon airlift convoy corridor bridge tunnel
-    highway railway seaport harbour airport airbase garrison checkpoint stadium hospital
-    university museum cathedral monastery reservoir dam canal levee refinery smelter shipyard
-    factory mine quarry oilfield gasfield terminal depot warehouse granary mill brewery vineyard
-    orchard wetland observatory laboratory reactor substation powerline windfarm grid cable
-    satellite radar telescope library archive agency regulator ombudsman charter constitution
-    treaty accord pact protocol memorandum convention compact covenant declaration ordinance
-    decree statute amendment directive petition ultimatum roadmap blueprint framework doctrine
-    initiative programme scholarship lottery auction tender privatisation merger consortium
-    cartel monopoly franchise licence patent quota stockpile arsenal exercise parade festival
-    exhibition expo congress conference forum symposium hearing audit probe survey ballot
-    runoff recount coalition militia brigade battalion fleet flotilla squadron peacekeepers
-    delegation embassy consulate hotline dialogue talks truce armistice pullout mobilisation
-    conscription overhaul crackdown raid walkout rally vigil quarantine lockdown vaccine clinic
-    shelter camp hydrofoil ferry icebreaker tramway metro aqueduct lighthouse fortress
+    pipeline ceasefire referendum embargo blockade summit tribunal inquiry census budget loan
+    subsidy levy moratorium amnesty curfew cordon airlift convoy corridor bridge tunnel highway
+    railway seaport harbour airport airbase garrison checkpoint stadium hospital university
+    museum cathedral monastery reservoir dam canal levee refinery smelter shipyard factory mine
+    quarry oilfield gasfield depot warehouse granary mill brewery vineyard orchard wetland
+    observatory laboratory reactor substation powerline windfarm cable satellite radar
+    telescope library archive agency ombudsman charter constitution treaty accord pact protocol
+    memorandum convention covenant declaration ordinance decree statute amendment directive
+    petition ultimatum roadmap blueprint framework doctrine initiative programme scholarship
+    lottery auction tender privatisation merger consortium monopoly franchise licence patent
+    quota stockpile arsenal exercise parade festival exhibition expo congress conference forum
+    symposium hearing audit probe survey ballot runoff recount coalition militia battalion
+    fleet flotilla squadron peacekeepers embassy consulate hotline dialogue talks truce
+    armistice pullout mobilisation overhaul crackdown raid walkout rally vigil quarantine
+    lockdown vaccine clinic camp hydrofoil ferry icebreaker tramway metro aqueduct lighthouse
+    fortress embankment marina pier silo foundry tannery kiln barracks outpost bunker hangar
+    runway greenhouse dairy hatchery pavilion theatre opera zoo aquarium
     """
 )
-"""Object nouns; every word is unique so different objects share no content word."""
+"""Object nouns, no two alike: different objects share no content word."""
 
 EVENT_WORDS: tuple[str, ...] = ("dispute", "crisis", "talks", "affair", "row", "standoff")
 
@@ -329,6 +332,43 @@ VERB_CLASSES: tuple[tuple[Verb, ...], ...] = (
 )
 """Facts of one actor within one class share no place and no noun."""
 
+RELATED: tuple[tuple[str, ...], ...] = (
+    ("praise", "criticize", "welcome", "blame", "thank", "warn"),
+    ("sign", "approve", "ratify", "accept", "support", "block"),
+    ("raise", "expand"),
+    ("open", "resume", "launch", "postpone"),
+    ("deploy", "deliver"),
+    ("detain", "release"),
+    ("pledge", "allocate", "fund"),
+    ("announce", "propose"),
+    ("request", "demand"),
+    ("investigate", "inspect", "monitor"),
+    ("host", "visit"),
+    ("discuss", "negotiate", "mediate"),
+)
+"""Verb classes (named by a base verb of theirs) that one *family* joins.
+
+An English lexicon may call verbs of different classes synonyms (ratified /
+approved) or opposites (praised / criticized); facts of one actor in one family
+therefore share no place and no noun either, or the key would call "the same
+thing" two facts that a reasonable engine may rightly link.
+"""
+
+
+def _families() -> tuple[int, ...]:
+    family_of_base = {base: i for i, group in enumerate(RELATED) for base in group}
+    out: list[int] = []
+    for verbs in VERB_CLASSES:
+        found = {family_of_base[v.base] for v in verbs if v.base in family_of_base}
+        if len(found) > 1:
+            raise AssertionError(f"verb class {verbs[0].base} is in two families")
+        out.append(found.pop() if found else len(RELATED) + len(out))
+    return tuple(out)
+
+
+FAMILY: tuple[int, ...] = _families()
+"""Family of each verb class (index into :data:`VERB_CLASSES`)."""
+
 MONTHS = (
     "January",
     "February",
@@ -361,7 +401,7 @@ class SynthConfig:
     """Claim files per subdirectory."""
     texts: bool = False
     """Also write a small article text per article, and quotes that are spans of it."""
-    reports_per_fact: float = 5.0
+    reports_per_fact: float = 8.0
     """Mean number of reports per fact in the pool (the pool size is claims / this)."""
     deviant_rate: float = 0.2
     """Share of facts reported at least twice that get one deviant (contradicting) report."""
@@ -532,7 +572,7 @@ class _Generator:
         raw: list[tuple[dt.date, int, int, str, str, int | None, int | None, str, float, int]] = []
         for _ in range(n_facts):
             actor, vclass = self._free_slot(full)
-            key = (actor, vclass)
+            key = (actor, FAMILY[vclass])
             if key not in pools:
                 pools[key] = (rng.sample(PLACES, len(PLACES)), rng.sample(NOUNS, len(NOUNS)))
             places, nouns = pools[key]
@@ -562,13 +602,18 @@ class _Generator:
         ]
 
     def _free_slot(self, full: set[tuple[int, int]]) -> tuple[int, int]:
-        """An (actor, verb class) that still has unused places and nouns."""
+        """An actor and verb class whose (actor, family) still has unused places and nouns.
+
+        When an actor's families are all used up (beyond ~150k claims at the
+        defaults) another actor is drawn: the Zipf curve flattens at the top
+        rather than facts becoming indistinct.
+        """
         for _ in range(1000):
             actor = self.zipf_actor()
             vclass = self.rng.randrange(len(VERB_CLASSES))
-            if (actor, vclass) not in full:
+            if (actor, FAMILY[vclass]) not in full:
                 return actor, vclass
-            free = [v for v in range(len(VERB_CLASSES)) if (actor, v) not in full]
+            free = [v for v in range(len(VERB_CLASSES)) if (actor, FAMILY[v]) not in full]
             if free:
                 return actor, self.rng.choice(free)
         raise ValueError("corpus too large for the vocabulary: facts would no longer be distinct")
@@ -870,7 +915,7 @@ def write_corpus(
 
 def _cumulative(weights: Sequence[float]) -> list[float]:
     total = 0.0
-    out = []
+    out: list[float] = []
     for w in weights:
         total += w
         out.append(total)
