@@ -27,7 +27,6 @@ from claimdiff.match import (
     WEIGHTS,
     PairScore,
     action_order,
-    are_opposite,
     candidate_pairs,
     group_statements,
     score_pair,
@@ -179,7 +178,7 @@ def classify(
     trel = time_relation(fa.interval, fb.interval)
     disjoint = trel == "disjoint"
     same_polarity = fa.positive == fb.positive
-    opposite = are_opposite(a, b, lex)
+    opposite = pair.opposite
 
     if event_sim is not None and not same_event:
         return PairVerdict(Relation.RELATED, "different event labels: never compared further")
@@ -495,6 +494,10 @@ def _analyse(corpus: Corpus, options: CompareOptions) -> _Analysis:
     return _Analysis(forms, lex, scores, verdicts, decisions, report)
 
 
+def _rounded(sims: Iterable[tuple[str, float]]) -> tuple[tuple[str, float], ...]:
+    return tuple((name, round(value, 4)) for name, value in sims)
+
+
 def _form_details(prefix: str, f: ClaimForm) -> list[tuple[str, str]]:
     return [
         (f"{prefix}.who", ", ".join(f.who_names)),
@@ -522,7 +525,9 @@ def _contradiction(
         a=fa.ref,
         b=fb.ref,
         score=ps.score,
-        evidence=Evidence(reason=v.rule, similarities=ps.similarities, details=tuple(details)),
+        evidence=Evidence(
+            reason=v.rule, similarities=_rounded(ps.similarities), details=tuple(details)
+        ),
         statement=sa if sa == sb else None,
     )
 
@@ -542,7 +547,7 @@ def _agreement(
     for p in pairs:
         for name, value in scores[p].similarities:
             per_field[name] = min(per_field.get(name, 1.0), value)
-    sims = tuple((name, per_field[name]) for name, _ in WEIGHTS if name in per_field)
+    sims = _rounded((name, per_field[name]) for name, _ in WEIGHTS if name in per_field)
     mf = [forms[i] for i in members]
     origins = _origins(mf, source_of)
     decisions = sorted(
@@ -737,7 +742,7 @@ def explain(
         b=fb.claim,
         form_a=_view(fa),
         form_b=_view(fb),
-        similarities=ps.similarities,
+        similarities=_rounded(ps.similarities),
         weights=WEIGHTS,
         score=ps.score,
         match_threshold=options.match_threshold,

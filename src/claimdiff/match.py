@@ -19,7 +19,7 @@ two different statements together.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,6 +48,9 @@ EVENT_SAME = 0.9
 WHO_REPRESENTED = 0.75
 """``who`` similarity of a state and a head of state who speaks for it (Kremlin / Putin)."""
 
+NAME_CONFLICT = 0.5
+"""Factor on ``did`` when both actions name things and share none of them."""
+
 Pair = tuple[int, int]
 
 
@@ -59,6 +62,8 @@ class PairScore:
     b: int
     score: float
     similarities: tuple[tuple[str, float], ...]
+    opposite: tuple[str, str] | None = None
+    """The lexicon opposites the pair states (see :func:`opposite_pair`), in (a, b) order."""
 
     def sim(self, name: str) -> float | None:
         for key, value in self.similarities:
@@ -70,7 +75,14 @@ class PairScore:
 # --------------------------------------------------------------------------- similarities
 
 
+def _disjoint(a: Sequence[str], b: Sequence[str]) -> bool:
+    """Both non-empty and without a common element."""
+    return bool(a) and bool(b) and not any(x in b for x in a)
+
+
 def _jaccard(a: Sequence[str], b: Sequence[str]) -> float:
+    if a == b:
+        return 1.0
     sa, sb = set(a), set(b)
     if not sa and not sb:
         return 1.0
@@ -111,21 +123,53 @@ def are_opposite(a: Action, b: Action, lex: LexiconIndex) -> tuple[str, str] | N
     return None if back is None else (back[1], back[0])
 
 
+def opposite_pair(fa: ClaimForm, fb: ClaimForm, lex: LexiconIndex) -> tuple[str, str] | None:
+    """The lexicon opposites two claims state about the same object, if any.
+
+    Opposite verbs about different objects are not opposite claims ("ratified
+    the treaty" / "vetoed the budget"): the actions must not name only
+    different things, and what remains after the opposite words must share a
+    word when both sides have something left.
+    """
+    if not fa.action.opposable or not fb.action.opposable or _disjoint(fa.names, fb.names):
+        return None
+    hit = are_opposite(fa.action, fb.action, lex)
+    if hit is None:
+        return None
+    rest_a = set(fa.action.content) - {hit[0]}
+    rest_b = set(fb.action.content) - {hit[1]}
+    if rest_a and rest_b and not rest_a & rest_b:
+        return None
+    return hit
+
+
 def field_similarities(
-    fa: ClaimForm, fb: ClaimForm, lex: LexiconIndex, did: float | None = None
+    fa: ClaimForm,
+    fb: ClaimForm,
+    lex: LexiconIndex,
+    did: float | None = None,
+    opposite: tuple[str, str] | None = None,
 ) -> tuple[tuple[str, float], ...]:
     """Similarity in 0..1 of every field both claims state, in ``WEIGHTS`` order.
+
+    ``did`` is halved (``NAME_CONFLICT``) when both actions name things
+    ("... in Tallinn", "... in Agadir") and none of them is shared.
 
     ``did`` is 1.0 for lexicon opposites: "supported" and "remained neutral" are
     about the same action, only with opposite sense, which is what makes them a
     contradiction rather than two unrelated claims.
     """
-    if are_opposite(fa.action, fb.action, lex) is not None:
+    if opposite is None:
+        opposite = opposite_pair(fa, fb, lex)
+    if opposite is not None:
         did = 1.0
-    elif did is None:
-        did = action_similarity(fa.action, fb.action)
+    else:
+        if did is None:
+            did = action_similarity(fa.action, fb.action)
+        if _disjoint(fa.names, fb.names):
+            did *= NAME_CONFLICT
     who = _jaccard(fa.who, fb.who)
-    if who == 0.0 and set(fa.who_wide) & set(fb.who_wide):
+    if who == 0.0 and not _disjoint(fa.who_wide, fb.who_wide):
         who = WHO_REPRESENTED
     sims: list[tuple[str, float]] = [("who", who), ("did", did)]
     if fa.whom and fb.whom:
@@ -154,10 +198,15 @@ def combine(similarities: Iterable[tuple[str, float]]) -> float:
 def score_pair(
     fa: ClaimForm, fb: ClaimForm, lex: LexiconIndex, did: float | None = None
 ) -> PairScore:
-    sims = field_similarities(fa, fb, lex, did)
+    opposite = opposite_pair(fa, fb, lex)
+    sims = field_similarities(fa, fb, lex, did, opposite)
     a, b = (fa.index, fb.index) if fa.index < fb.index else (fb.index, fa.index)
     return PairScore(
-        a=a, b=b, score=combine(sims), similarities=tuple((k, round(v, 4)) for k, v in sims)
+        a=a,
+        b=b,
+        score=combine(sims),
+        similarities=sims,
+        opposite=opposite,
     )
 
 
@@ -185,6 +234,8 @@ class _Collector:
     def add(self, i: int, j: int, did: float | None) -> None:
         if i == j:
             return
+        if _disjoint(self.forms[i].names, self.forms[j].names):
+            return  # different named objects: never the same thing (see opposite_pair)
         key = (i, j) if i < j else (j, i)
         if key not in self.pairs or self.pairs[key] is None:
             self.pairs[key] = did
@@ -198,63 +249,102 @@ class _Collector:
             return
         strings_r = [self.forms[i].action.string for i in rows]
         strings_c = [self.forms[i].action.string for i in other]
-        matrix = process.cdist(
-            strings_r,
-            strings_c,
-            scorer=fuzz.token_set_ratio,
-            score_cutoff=self.cutoff,
-            workers=-1,
-            dtype=np.uint8,
-        )
-        if cols is None:
-            matrix = np.triu(matrix, 1)
-        for r, c in zip(*np.nonzero(matrix), strict=True):
-            self.add(rows[int(r)], other[int(c)], float(matrix[r, c]) / 100.0)
+        cells = len(rows) * len(other)
+        if cells <= _SMALL_BLOCK:
+            # A cdist call costs more than a few direct comparisons.
+            for r, sr in enumerate(strings_r):
+                for c in range(r + 1 if cols is None else 0, len(other)):
+                    sim = fuzz.token_set_ratio(sr, strings_c[c], score_cutoff=self.cutoff)
+                    if sim:
+                        self.add(rows[r], other[c], sim / 100.0)
+        else:
+            matrix = process.cdist(
+                strings_r,
+                strings_c,
+                scorer=fuzz.token_set_ratio,
+                score_cutoff=self.cutoff,
+                workers=-1 if cells >= _PARALLEL_BLOCK else 1,
+                dtype=np.uint8,
+            )
+            if cols is None:
+                matrix = np.triu(matrix, 1)
+            for r, c in zip(*np.nonzero(matrix), strict=True):
+                self.add(rows[int(r)], other[int(c)], float(matrix[r, c]) / 100.0)
         # Lexicon opposites rarely share words ("supported" / "remained neutral"),
         # so they are paired through an index of the opposite-bearing keys.
         by_key_r = self._opposite_index(rows)
         by_key_c = by_key_r if cols is None else self._opposite_index(other)
-        for ka, members_a in sorted(by_key_r.items()):
-            for kb, members_b in sorted(by_key_c.items()):
+        by_word_c: dict[str, list[tuple[str, list[int]]]] = defaultdict(list)
+        for (kb, rest_b), members_b in by_key_c.items():
+            by_word_c[rest_b].append((kb, members_b))
+        empty_c = [(kb, m) for (kb, rest_b), m in by_key_c.items() if rest_b == ""]
+        for (ka, rest_a), members_a in by_key_r.items():
+            partners = by_word_c[rest_a] if rest_a else [(kb, m) for (kb, _), m in by_key_c.items()]
+            if rest_a:
+                partners = partners + empty_c
+            for kb, members_b in partners:
                 if self.lex.are_opposite(ka, kb):
                     for i in members_a:
                         for j in members_b:
                             self.add(i, j, None)
 
-    def _opposite_index(self, members: Sequence[int]) -> dict[str, list[int]]:
-        index: dict[str, list[int]] = defaultdict(list)
+    def _opposite_index(self, members: Sequence[int]) -> dict[tuple[str, str], list[int]]:
+        """(opposite-bearing key, one other key or "") → members.
+
+        Mirrors :func:`opposite_pair`: opposites only count when the rest of the
+        two actions share a word or one of them has nothing else, so only such
+        pairs are generated (and a hot actor's many "imposed" × "lifted" claims
+        about different objects are never paired).
+        """
+        index: dict[tuple[str, str], list[int]] = defaultdict(list)
         for i in members:
-            for key in set(self.forms[i].action.content) & self.lex.opposite_tokens:
-                index[key].append(i)
+            content = set(self.forms[i].action.content)
+            for key in content & self.lex.opposite_tokens:
+                rest = content - {key}
+                for other in sorted(rest) or [""]:
+                    index[(key, other)].append(i)
         return index
 
+    def _split_keys(self, f: ClaimForm, level: int) -> tuple[str, ...]:
+        if level == 0:
+            return (f.family,)
+        if level == 1:
+            return f.names
+        return f.whom[:1]
+
     def block(self, members: Sequence[int], level: int = 0) -> None:
+        """Score a block, splitting it first while it is bigger than ``max_block``.
+
+        Split keys, in order: the action head's family; each name inside the
+        action; the first target. Claims without the key are compared with
+        every group of the split (they might belong with any of them).
+        """
         if len(members) < 2:
             return
-        if len(members) <= self.options.max_block or level >= 2:
+        if len(members) <= self.options.max_block or level >= _LEVELS:
             self.dense(members)
             return
-        split: Callable[[ClaimForm], str]
-        if level == 0:
-
-            def split(f: ClaimForm) -> str:
-                return f.family
-
-        else:
-
-            def split(f: ClaimForm) -> str:
-                return f.whom[0] if f.whom else ""
-
         groups: dict[str, list[int]] = defaultdict(list)
+        keyless: list[int] = []
         for i in members:
-            groups[split(self.forms[i])].append(i)
-        if level == 1 and "" in groups:
-            untargeted = groups.pop("")
-            self.block(untargeted, level + 1)
-            for key in sorted(groups):
-                self.dense(untargeted, groups[key])
+            keys = self._split_keys(self.forms[i], level)
+            if not keys:
+                keyless.append(i)
+            for key in keys:
+                groups[key].append(i)
+        self.block(keyless, level + 1)
         for key in sorted(groups):
+            if keyless:
+                self.dense(keyless, groups[key])
             self.block(groups[key], level + 1)
+
+
+_SMALL_BLOCK = 64
+"""Blocks with at most this many cells are compared without cdist."""
+_PARALLEL_BLOCK = 20_000
+"""Blocks with at least this many cells use every core (``workers=-1``)."""
+_LEVELS = 3
+"""Number of split keys (family, names, target); deeper blocks are scored whole."""
 
 
 def candidate_pairs(

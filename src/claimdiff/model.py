@@ -326,8 +326,9 @@ class CompareOptions:
     action_threshold: float = 0.7
     """Action similarity (0..1, token-set ratio of the normalised actions) above which
     two claims with the same head verb state the same action."""
-    max_block: int = 500
-    """Largest block of claims scored all-pairs; bigger blocks are split by action, then target."""
+    max_block: int = 200
+    """Largest block of claims scored all-pairs; bigger blocks are split by action key,
+    then by the names inside the action, then by target."""
 
 
 @dataclass(frozen=True)

@@ -44,8 +44,14 @@ _ABBREV_DOT_RE = re.compile(r"(?<=[^\W\d_])[.'](?=[^\W\d_])")
 _THOUSANDS_RE = re.compile(r"(?<=\d),(?=\d{3}\b)")
 
 
+_NT_RE = re.compile(r"n't\b")
+_POSSESSIVE_RE = re.compile(r"'s\b")
+
+
 def strip_accents(text: str) -> str:
     """``"Pashinyán"`` → ``"Pashinyan"``: accents are spelling noise between outlets."""
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -59,8 +65,8 @@ def tokens(text: str) -> list[str]:
     """
     t = strip_accents(text).casefold().replace("\u2019", "'").replace("`", "'")
     t = t.replace("can't", "can not").replace("won't", "will not")
-    t = re.sub(r"n't\b", " not", t)
-    t = re.sub(r"'s\b", "", t)
+    t = _NT_RE.sub(" not", t)
+    t = _POSSESSIVE_RE.sub("", t)
     t = _ABBREV_DOT_RE.sub("", t)
     t = _THOUSANDS_RE.sub("", t)
     return _TOKEN_RE.findall(t)
@@ -325,6 +331,34 @@ def _is_number_token(tok: str) -> bool:
     return tok[0].isdigit() or tok in _NUMBER_WORDS or tok in _MULTIPLIERS
 
 
+# --------------------------------------------------------------------------- names
+
+_WORD_RE = re.compile(r"[^\W_][\w'’.\-]*")
+
+
+@lru_cache(maxsize=65536)
+def proper_names(text: str) -> tuple[str, ...]:
+    """Runs of capitalised words after the first word ("the refinery in Riga" → Riga).
+
+    Named things inside an action identify *what* the action is about: two
+    actions naming only different things ("evacuated civilians from Tallinn" /
+    "... from Agadir") are different actions however similar the words.
+    """
+    runs: list[str] = []
+    current: list[str] = []
+    for n, m in enumerate(_WORD_RE.finditer(text)):
+        word = m.group(0)
+        if n > 0 and word[0].isupper():
+            current.append(word.rstrip(".’'"))
+            continue
+        if current:
+            runs.append(" ".join(current))
+            current = []
+    if current:
+        runs.append(" ".join(current))
+    return tuple(runs)
+
+
 # --------------------------------------------------------------------------- lexicon
 
 
@@ -497,6 +531,7 @@ class LexiconIndex:
         self._family = {x: ffind(x) for x in list(fam)}
         self.opposite_tokens: frozenset[str] = frozenset(a for a, _ in self.opposites)
         self._cache: dict[str, Action] = {}
+        self._facts: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[float, ...]]] = {}
 
     def family(self, token: str) -> str:
         """Blocking key of an action head: its class joined with its opposites."""
@@ -527,6 +562,14 @@ class LexiconIndex:
                 out.append(k)
             i += 1
         return tuple(out)
+
+    def text_facts(self, text: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[float, ...]]:
+        """Hedges, past markers and quantities of ``text`` (cached per distinct string)."""
+        cached = self._facts.get(text)
+        if cached is None:
+            cached = (self.hedges_in(text), self.past_markers_in(text), quantities(text))
+            self._facts[text] = cached
+        return cached
 
     def hedges_in(self, text: str) -> tuple[str, ...]:
         """Hedge phrases found in ``text`` (folded), in order of appearance."""
@@ -579,16 +622,20 @@ class LexiconIndex:
             content=content,
             head=content[0] if content else "",
             cues=cues,
+            plain=frozenset(_unnegated(mapped)),
+            opposable=frozenset(_unnegated(mapped)) & self.opposite_tokens,
         )
         self._cache[text] = result
         return result
 
     def opposite_in(self, a: Action, b: Action) -> tuple[str, str] | None:
         """A lexicon opposite pair stated by ``a`` and ``b`` (not negated), if any."""
-        sa = {t for t in _unnegated(a.sequence)}
-        sb = {t for t in _unnegated(b.sequence)}
-        for x in sorted(sa - sb):
-            for y in sorted(sb - sa):
+        xs = (a.plain & self.opposite_tokens) - b.plain
+        if not xs:
+            return None
+        ys = (b.plain & self.opposite_tokens) - a.plain
+        for x in sorted(xs):
+            for y in sorted(ys):
                 if (x, y) in self.opposites:
                     return x, y
         return None
@@ -618,6 +665,10 @@ class Action:
     """First content key: the action's verb in the usual "verb object" phrasing."""
     cues: tuple[str, ...]
     """Negation cues found (each one flips polarity)."""
+    plain: frozenset[str] = frozenset()
+    """Keys not directly preceded by a negation cue (what the action asserts)."""
+    opposable: frozenset[str] = frozenset()
+    """Keys of ``plain`` that have a lexicon opposite."""
 
     @property
     def string(self) -> str:
@@ -865,6 +916,8 @@ class ClaimForm:
     """Past / long-standing markers ("traditionally") in ``did`` or ``quote``."""
     quantities: tuple[float, ...]
     interval: Interval | None
+    names: tuple[str, ...]
+    """Entity ids of the capitalised names inside ``did`` (see :func:`proper_names`)."""
     family: str
     """Blocking key of the action head (class joined with its opposites)."""
 
@@ -906,14 +959,13 @@ def normalize_claim(
     action = lex.action(claim.did)
     who = [entities.resolve(n) for n in claim.who]
     whom = [entities.resolve(n) for n in claim.whom]
-    hedges = lex.hedges_in(claim.did)
-    past = lex.past_markers_in(claim.did)
+    hedges, past, nums = lex.text_facts(claim.did)
+    if claim.whom:
+        nums = nums + lex.text_facts(" ".join(claim.whom))[2]
     if claim.quote:
-        hedges = hedges + lex.hedges_in(claim.quote)
-        past = past + lex.past_markers_in(claim.quote)
-    nums = quantities(claim.did) + quantities(" ".join(claim.whom))
-    if not nums and claim.quote:
-        nums = quantities(claim.quote)
+        q_hedges, q_past, q_nums = lex.text_facts(claim.quote)
+        hedges, past = hedges + q_hedges, past + q_past
+        nums = nums or q_nums
     return ClaimForm(
         claim=claim,
         index=index,
@@ -935,6 +987,7 @@ def normalize_claim(
         past=tuple(dict.fromkeys(past)),
         quantities=tuple(sorted(set(nums))),
         interval=claim.when.interval if claim.when is not None else None,
+        names=tuple(sorted({entities.resolve(n).id for n in proper_names(claim.did)})),
         family=lex.family(action.head),
     )
 
@@ -950,6 +1003,7 @@ def normalize_corpus(corpus: Corpus, options: CompareOptions) -> NormalizedCorpu
         names.extend(c.said_by)
         if c.where:
             names.append(c.where)
+        names.extend(proper_names(c.did))
     entities = EntityTable(names, alias_mapping(corpus), lex.role_phrases, options.actor_threshold)
     forms = tuple(normalize_claim(c, i, entities, lex) for i, c in enumerate(claims))
     return NormalizedCorpus(corpus=corpus, forms=forms, entities=entities, lexicon=lex)
