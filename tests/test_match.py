@@ -1,0 +1,130 @@
+"""Blocking, pair scoring and complete-linkage grouping."""
+
+from __future__ import annotations
+
+import itertools
+
+from claimdiff.match import (
+    WEIGHTS,
+    candidate_pairs,
+    combine,
+    group_statements,
+    score_pair,
+)
+from claimdiff.model import Article, Claim, CompareOptions, Corpus, Location
+from claimdiff.normalize import normalize_corpus
+
+LOC = Location("claims/x.yaml", 1, 1)
+
+
+def forms_of(*claims: tuple[str, str, str], whom: str | None = None, **kw: object):  # type: ignore[no-untyped-def]
+    built = []
+    for n, (article, who, did) in enumerate(claims):
+        built.append(
+            Claim(
+                article_id=article,
+                id=f"c{n:03d}",
+                who=(who,),
+                did=did,
+                loc=LOC,
+                whom=(whom,) if whom else (),
+            )
+        )
+    by_article: dict[str, list[Claim]] = {}
+    for c in built:
+        by_article.setdefault(c.article_id, []).append(c)
+    corpus = Corpus(
+        root="claims",
+        articles=tuple(
+            Article(a, a, f"{a}.yaml", LOC, claims=tuple(cs)) for a, cs in by_article.items()
+        ),
+    )
+    return normalize_corpus(corpus, CompareOptions(**kw))  # type: ignore[arg-type]
+
+
+def test_weights_sum_to_one() -> None:
+    assert abs(sum(w for _, w in WEIGHTS) - 1.0) < 1e-9
+
+
+def test_combine_ignores_missing_fields() -> None:
+    assert combine([("who", 1.0), ("did", 1.0)]) == 1.0
+    assert combine([("who", 1.0), ("did", 0.0)]) < combine([("who", 1.0), ("did", 0.5)])
+    assert combine([]) == 0.0
+
+
+def test_score_pair_fields() -> None:
+    norm = forms_of(("a", "Russia", "blamed Armenia"), ("b", "Russia", "blames Armenia"))
+    ps = score_pair(norm.forms[0], norm.forms[1], norm.lexicon)
+    assert dict(ps.similarities) == {"who": 1.0, "did": 1.0}
+    assert ps.score == 1.0
+
+
+def test_names_in_actions_halve_did() -> None:
+    norm = forms_of(
+        ("a", "Russia", "evacuated civilians from Tallinn"),
+        ("b", "Russia", "evacuated civilians from Agadir"),
+    )
+    ps = score_pair(norm.forms[0], norm.forms[1], norm.lexicon)
+    assert dict(ps.similarities)["did"] <= 0.5
+
+
+def test_blocking_only_pairs_claims_sharing_an_actor() -> None:
+    norm = forms_of(
+        ("a", "Russia", "blamed Armenia"),
+        ("b", "Russia", "blamed Armenia"),
+        ("c", "Turkey", "blamed Armenia"),
+    )
+    pairs = candidate_pairs(norm.forms, norm.lexicon, CompareOptions())
+    refs = {(norm.forms[i].ref, norm.forms[j].ref) for i, j in pairs}
+    assert refs == {("a#c000", "b#c001")}
+
+
+def test_opposites_are_candidates_despite_low_string_similarity() -> None:
+    norm = forms_of(("a", "Russia", "supported Armenia"), ("b", "Russia", "remained neutral"))
+    assert (0, 1) in candidate_pairs(norm.forms, norm.lexicon, CompareOptions())
+
+
+def test_hot_actor_block_is_split_and_keeps_true_pairs() -> None:
+    """A block over max_block is split; identical statements still meet, cost stays small."""
+    verbs = ["visited", "criticised", "blamed", "praised", "supported", "thanked"]
+    places = [f"Town{i}" for i in range(40)]
+    claims = [
+        (f"art{k}", "Russia", f"{verb} the mayor of {place}")
+        for k, (verb, place) in enumerate(itertools.product(verbs, places))
+    ]
+    claims += [("dup", "Russia", "visited the mayor of Town7")]
+    norm = forms_of(*claims, max_block=20)
+    options = CompareOptions(max_block=20)
+    pairs = candidate_pairs(norm.forms, norm.lexicon, options)
+    n = len(norm.forms)
+    assert len(pairs) < n * (n - 1) // 20
+    index = {f.claim.did: f.index for f in norm.forms if f.claim.article_id != "dup"}
+    dup = next(f.index for f in norm.forms if f.claim.article_id == "dup")
+    original = index["visited the mayor of Town7"]
+    assert (min(dup, original), max(dup, original)) in pairs
+
+
+def test_group_complete_linkage() -> None:
+    """2 joins 3 (strongest edge); 0-1 then cannot join them: 0-3 and 1-3 are missing."""
+    same = {(0, 1): 0.9, (1, 2): 0.9, (0, 2): 0.9, (2, 3): 0.95}
+    assert group_statements(4, same) == [[0, 1], [2, 3]]
+    assert group_statements(3, {(0, 1): 0.9, (1, 2): 0.9}) == [[0, 1], [2]]
+
+
+def test_group_strongest_edge_first_and_tiebreak() -> None:
+    same = {(0, 1): 0.8, (1, 2): 0.9}
+    assert group_statements(3, same) == [[0], [1, 2]]
+    tied = {(0, 1): 0.9, (1, 2): 0.9}
+    assert group_statements(3, tied, tiebreak={(1, 2): 1.0, (0, 1): 0.5}) == [[0], [1, 2]]
+
+
+def test_group_forced_and_cannot() -> None:
+    assert group_statements(3, {}, forced=[(0, 2)]) == [[0, 2], [1]]
+    assert group_statements(2, {(0, 1): 1.0}, cannot=[(0, 1)]) == [[0], [1]]
+    assert group_statements(2, {(0, 1): 1.0}, forced=[(0, 1)], cannot=[(0, 1)]) == [[0, 1]]
+
+
+def test_group_result_independent_of_edge_order() -> None:
+    edges = [((0, 1), 0.7), ((2, 3), 0.7), ((1, 2), 0.9), ((0, 3), 0.8)]
+    first = group_statements(4, dict(edges))
+    assert all(group_statements(4, dict(p)) == first for p in itertools.permutations(edges))
