@@ -1,0 +1,284 @@
+"""Hostile and broken input as a user meets it: through the command line, end to end.
+
+The loader's own cases live in ``test_validate.py``; this file checks what reaches
+the user. Each ``tests/data/catalogue/<case>/`` holds a small corpus (a copy of
+``tests/data/mini`` with one thing broken) in ``corpus/`` and, in ``expect.yaml``,
+the exact output and exit code of ``claimdiff validate`` and ``claimdiff
+contradictions`` run from the case's parent directory. Cases that cannot be
+committed (50 MB, symlinks, a file the loader may not open) name a generator
+instead, and the test builds them in a temporary directory.
+
+Expectations were written from the documentation (``docs/validation.md``, the
+README's "Errors and exit codes"), not captured from a run: a case whose
+documented behaviour claimdiff does not have yet carries ``xfail: "BUG: ..."``.
+"""
+
+from __future__ import annotations
+
+import builtins
+import errno
+import hashlib
+import json
+import os
+import re
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner, Result
+
+from claimdiff.cli import cli
+
+TESTS = Path(__file__).resolve().parent
+MINI = TESTS / "data" / "mini"
+CATALOGUE = TESTS / "data" / "catalogue"
+
+# Rich's own styling: Select Graphic Rendition only, never anything else.
+SGR = re.compile(r"\x1b\[[0-9;]*m")
+# What must never reach a terminal raw: C0 (but newline), DEL, C1, bidi controls.
+RAW_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never read or write the user's parse cache; keep it out of every corpus."""
+    monkeypatch.setenv("CLAIMDIFF_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+
+def invoke(args: Sequence[str], env: dict[str, str] | None = None) -> Result:
+    """Run the CLI in-process; a Python exception escaping it fails the test with its traceback."""
+    result = CliRunner().invoke(cli, [str(a) for a in args], env=env)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        assert result.exc_info is not None
+        shown = "".join(traceback.format_exception(*result.exc_info))
+        pytest.fail(f"claimdiff {' '.join(map(str, args))} raised instead of reporting:\n{shown}")
+    assert "Traceback" not in result.output
+    return result
+
+
+def run_subprocess(
+    args: Sequence[str],
+    *,
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    timeout: float = 120,
+    preexec_fn: Callable[[], None] | None = None,
+) -> subprocess.CompletedProcess[bytes]:
+    """``python -m claimdiff ARGS`` with stdout and stderr piped (so: not a terminal)."""
+    full_env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "claimdiff", *map(str, args)],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        timeout=timeout,
+        preexec_fn=preexec_fn,
+        check=False,
+    )
+
+
+def snapshot(root: Path) -> dict[str, str]:
+    """Every entry under ``root`` (hidden ones too) with its content hash or link target."""
+    out: dict[str, str] = {}
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        for name in sorted(dirnames + filenames):
+            path = Path(dirpath) / name
+            rel = path.relative_to(root).as_posix()
+            st = path.lstat()
+            if stat.S_ISLNK(st.st_mode):
+                out[rel] = "link -> " + os.readlink(path)
+            elif stat.S_ISDIR(st.st_mode):
+                out[rel] = "dir"
+            elif stat.S_ISREG(st.st_mode):
+                digest = hashlib.sha256()
+                with path.open("rb") as fh:  # not builtins.open, which a test may deny
+                    for block in iter(lambda: fh.read(1 << 20), b""):
+                        digest.update(block)
+                out[rel] = digest.hexdigest()
+            else:
+                out[rel] = f"special {stat.S_IFMT(st.st_mode)}"
+    return out
+
+
+# --------------------------------------------------------------------------- generated cases
+
+Generator = Callable[[Path, pytest.MonkeyPatch], None]
+GENERATORS: dict[str, Generator] = {}
+
+
+def generator(name: str) -> Callable[[Generator], Generator]:
+    def register(fn: Generator) -> Generator:
+        GENERATORS[name] = fn
+        return fn
+
+    return register
+
+
+@generator("fifty-megabytes")
+def _fifty_megabytes(corpus: Path, mp: pytest.MonkeyPatch) -> None:
+    with open(corpus / "beta.yaml", "r+b") as fh:
+        fh.truncate(50 * 1024 * 1024)
+
+
+@generator("deep-nesting")
+def _deep_nesting(corpus: Path, mp: pytest.MonkeyPatch) -> None:
+    depth = 10_000
+    (corpus / "beta.yaml").write_bytes(
+        b"article:\n  title: Deep\nclaims:\n  - id: deep\n    did: nested\n    who: "
+        + b"[" * depth
+        + b"Russia"
+        + b"]" * depth
+        + b"\n"
+    )
+
+
+def billion_laughs() -> bytes:
+    """The classic bomb: ten levels of ten aliases, 10^9 'lol' once expanded."""
+    levels = ["&a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    levels += [f"&a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 10)]
+    return (
+        "article:\n  title: Billion laughs\nclaims:\n  - id: lol\n    did: laughed\n    who:\n"
+        + "".join(f"      - {level}\n" for level in levels)
+    ).encode()
+
+
+def quadratic_laughs(n: int = 3000) -> bytes:
+    """Aliases that *are* expanded: n copies of a claim naming n actors (9 million values)."""
+    return (
+        "article:\n  title: Quadratic laughs\nclaims:\n  - &c\n    id: lol\n    did: laughed\n"
+        "    who: [" + ", ".join(["lol"] * n) + "]\n" + "  - *c\n" * n
+    ).encode()
+
+
+@generator("billion-laughs")
+def _billion_laughs(corpus: Path, mp: pytest.MonkeyPatch) -> None:
+    (corpus / "gamma.yaml").write_bytes(billion_laughs())
+
+
+@generator("alias-bomb")
+def _alias_bomb(corpus: Path, mp: pytest.MonkeyPatch) -> None:
+    (corpus / "gamma.yaml").write_bytes(quadratic_laughs())
+
+
+@generator("binary")
+def _binary(corpus: Path, mp: pytest.MonkeyPatch) -> None:
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256))
+    (corpus / "beta.yaml").write_bytes(png)
+
+
+@generator("unreadable")
+def _unreadable(corpus: Path, mp: pytest.MonkeyPatch) -> None:
+    # Tests run as root, where chmod 000 still reads: refuse the open itself.
+    real_open = builtins.open
+    locked = str(corpus / "beta.yaml")
+
+    def deny(file: Any, *args: Any, **kwargs: Any) -> Any:
+        if os.path.abspath(str(file)) == locked:
+            raise PermissionError(errno.EACCES, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)
+
+    mp.setattr(builtins, "open", deny)
+
+
+@generator("symlink-loop")
+def _symlink_loop(corpus: Path, mp: pytest.MonkeyPatch) -> None:
+    (corpus / "sub").mkdir()
+    os.symlink("..", corpus / "sub" / "up")
+    os.symlink(".", corpus / "here")
+
+
+@generator("text-symlink-outside")
+def _text_symlink_outside(corpus: Path, mp: pytest.MonkeyPatch) -> None:
+    outside = corpus.parent / "outside.txt"
+    shutil.move(corpus / "texts" / "beta.txt", outside)
+    os.symlink(outside, corpus / "texts" / "beta.txt")
+
+
+@generator("claim-symlink-outside")
+def _claim_symlink_outside(corpus: Path, mp: pytest.MonkeyPatch) -> None:
+    outside = corpus.parent / "beta-elsewhere.yaml"
+    shutil.move(corpus / "beta.yaml", outside)
+    os.symlink(outside, corpus / "beta.yaml")
+
+
+@generator("broken-symlink")
+def _broken_symlink(corpus: Path, mp: pytest.MonkeyPatch) -> None:
+    os.symlink("moved-away.yaml", corpus / "gamma.yaml")
+
+
+# --------------------------------------------------------------------------- the catalogue
+
+
+def _catalogue() -> list[Any]:
+    params = []
+    for case in sorted(p for p in CATALOGUE.iterdir() if (p / "expect.yaml").exists()):
+        spec = yaml.safe_load((case / "expect.yaml").read_text("utf-8"))
+        marks = [pytest.mark.xfail(strict=True, reason=spec["xfail"])] if "xfail" in spec else []
+        params.append(pytest.param(case.name, id=case.name, marks=marks))
+    return params
+
+
+def build_case(case: str, tmp_path: Path, mp: pytest.MonkeyPatch) -> tuple[Path, dict[str, Any]]:
+    """The case's corpus at ``tmp_path/corpus`` and its expectations."""
+    spec: dict[str, Any] = yaml.safe_load((CATALOGUE / case / "expect.yaml").read_text("utf-8"))
+    corpus = tmp_path / "corpus"
+    if "generate" in spec:
+        shutil.copytree(MINI, corpus)
+        GENERATORS[spec["generate"]](corpus, mp)
+    else:
+        shutil.copytree(CATALOGUE / case / "corpus", corpus, symlinks=True)
+    return corpus, spec
+
+
+def test_catalogue_is_complete() -> None:
+    """Every directory is a case, every case is either committed or generated, never both."""
+    names = sorted(p.name for p in CATALOGUE.iterdir())
+    assert names == sorted(p.values[0] for p in _catalogue())
+    generated = set()
+    for name in names:
+        spec = yaml.safe_load((CATALOGUE / name / "expect.yaml").read_text("utf-8"))
+        assert spec.keys() >= {"about", "validate", "contradictions"}, name
+        assert ("generate" in spec) != (CATALOGUE / name / "corpus").is_dir(), name
+        if "generate" in spec:
+            generated.add(spec["generate"])
+    assert generated == set(GENERATORS)
+
+
+@pytest.mark.parametrize("case", _catalogue())
+def test_catalogue_case(case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    corpus, spec = build_case(case, tmp_path, monkeypatch)
+    before = snapshot(corpus)
+    monkeypatch.chdir(tmp_path)
+    for command in ("validate", "contradictions"):
+        expected = spec[command]
+        result = invoke([command, "corpus", *expected.get("args", [])])
+        assert (result.exit_code, result.stderr) == (
+            expected["exit"],
+            expected.get("stderr", ""),
+        ), f"claimdiff {command} corpus"
+        # What a successful comparison finds is the engine's business, not this file's.
+        if "stdout" in expected or command == "validate" or expected["exit"] != 0:
+            assert result.stdout == expected.get("stdout", ""), f"claimdiff {command} corpus"
+    if "claims_json" in spec or "articles_json" in spec:
+        result = invoke(["claims", "corpus", "--format", "json"])
+        assert (result.exit_code, result.stderr) == (0, "")
+        articles = {a["id"]: a for a in json.loads(result.stdout)["articles"]}
+        claims = {c["ref"]: c for a in articles.values() for c in a["claims"]}
+        for shown, wanted in (
+            (articles, spec.get("articles_json", {})),
+            (claims, spec.get("claims_json", {})),
+        ):
+            for key, fields in wanted.items():
+                assert {k: shown[key][k] for k in fields} == fields, key
+    assert snapshot(corpus) == before
