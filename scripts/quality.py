@@ -64,10 +64,7 @@ def _article(ref: str) -> str:
 
 def _group_pairs(refs: Sequence[str]) -> set[PairKey]:
     return {
-        _pair(a, b)
-        for i, a in enumerate(refs)
-        for b in refs[i + 1 :]
-        if _article(a) != _article(b)
+        _pair(a, b) for i, a in enumerate(refs) for b in refs[i + 1 :] if _article(a) != _article(b)
     }
 
 
@@ -100,9 +97,7 @@ def evaluate(report: Report, key: Mapping[str, Any]) -> Quality:
     for entry in key.get("contradictions") or ():
         a, b = (str(r) for r in entry["claims"])
         gold_contra[_pair(a, b)] = str(entry.get("kind", ""))
-    debatable = {
-        _pair(*(str(r) for r in entry["claims"])) for entry in key.get("debatable") or ()
-    }
+    debatable = {_pair(*(str(r) for r in entry["claims"])) for entry in key.get("debatable") or ()}
 
     found_agree: set[PairKey] = set()
     for agreement in report.agreements:
