@@ -22,11 +22,9 @@ import json
 import os
 import re
 import shutil
-import signal
 import stat
 import subprocess
 import sys
-import tempfile
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -282,3 +280,158 @@ def test_catalogue_case(case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPat
             for key, fields in wanted.items():
                 assert {k: shown[key][k] for k in fields} == fields, key
     assert snapshot(corpus) == before
+
+
+# --------------------------------------------------------------------------- bombs and hangs
+
+
+def _limit_memory() -> None:  # pragma: no cover - runs in the child
+    import resource
+
+    one_gb = 1 << 30
+    resource.setrlimit(resource.RLIMIT_AS, (one_gb, one_gb))
+
+
+@pytest.mark.parametrize(
+    ("bomb", "code"), [(billion_laughs(), "wrong-type"), (quadratic_laughs(), "alias-bomb")]
+)
+def test_alias_bombs_finish_within_bounded_memory(tmp_path: Path, bomb: bytes, code: str) -> None:
+    """A real process, limited to 1 GB of address space, rejects each bomb and exits 1."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(MINI, corpus)
+    (corpus / "gamma.yaml").write_bytes(bomb)
+    for command in ("validate", "contradictions"):
+        # The timeout only guards against a hang; it is far above the time needed.
+        done = run_subprocess([command, "corpus"], cwd=tmp_path, preexec_fn=_limit_memory)
+        shown = done.stdout if command == "validate" else done.stderr
+        assert done.returncode == 1, done.stderr.decode(errors="replace")
+        assert b"Traceback" not in done.stderr and b"MemoryError" not in done.stderr
+        lines = shown.decode().splitlines()
+        assert lines and all(f"[{code}]" in ln for ln in lines if ln.startswith("corpus/"))
+        assert any(ln.startswith("corpus/gamma.yaml:") for ln in lines)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: load._read opens a named pipe called *.yaml and blocks forever; "
+    "it must check stat.S_ISREG and report 'unreadable'",
+)
+def test_a_named_pipe_in_the_corpus_does_not_hang(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(MINI, corpus)
+    os.mkfifo(corpus / "gamma.yaml")
+    try:
+        done = run_subprocess(["validate", "corpus"], cwd=tmp_path, timeout=10)
+    except subprocess.TimeoutExpired:
+        pytest.fail("claimdiff validate hung on a named pipe")
+    assert done.returncode == 1
+    assert re.fullmatch(rb"corpus/gamma\.yaml:1:1: error \[unreadable\] [^\n]+\n", done.stdout), (
+        done.stdout
+    )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: a problem inside an aliased value is reported at the anchor, once per "
+    "alias use, as identical lines; identical problems should be listed once",
+)
+def test_a_problem_is_listed_once(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(MINI, corpus)
+    (corpus / "gamma.yaml").write_text(
+        "article:\n  title: Aliases\nclaims:\n"
+        "  - id: a\n    did: laughed\n    who: [&pair [x, y]]\n"
+        "  - id: b\n    did: laughed\n    who: [*pair, *pair, *pair]\n",
+        "utf-8",
+    )
+    monkeypatch = pytest.MonkeyPatch()
+    with monkeypatch.context() as mp:
+        mp.chdir(tmp_path)
+        lines = invoke(["validate", "corpus"]).stdout.splitlines()
+    assert lines, "the nested lists must be reported"
+    assert len(lines) == len(set(lines)), lines
+
+
+# --------------------------------------------------------------------------- one broken file
+
+
+COMPARING = ("claims", "contradictions", "agreements", "table", "matrix", "timeline")
+
+
+@pytest.fixture
+def three_broken(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """mini's two valid articles plus three files broken in three different ways."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(MINI, corpus)
+    (corpus / "gamma.yaml").write_text("article: [unclosed\nclaims: []\n", "utf-8")
+    (corpus / "delta.yaml").write_text(
+        "article:\n  title: Two bad claims\nclaims:\n"
+        "  - id: one\n    who: Russia\n"
+        "  - id: two\n    who: Armenia\n    did: left\n    wen: 2020\n",
+        "utf-8",
+    )
+    (corpus / "epsilon.yaml").write_bytes(
+        b"article:\n  title: D\xe9j\xe0 vu\nclaims:\n  - {id: c, who: France, did: shrugged}\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    return corpus
+
+
+def _validate_lines() -> list[str]:
+    result = invoke(["validate", "corpus"])
+    assert result.exit_code == 1
+    return result.stdout.splitlines()
+
+
+def test_validate_lists_every_problem_of_every_broken_file(three_broken: Path) -> None:
+    lines = _validate_lines()
+    assert [(ln.split(":")[0], ln.split("[")[1].split("]")[0]) for ln in lines] == [
+        ("corpus/delta.yaml", "missing-field"),
+        ("corpus/delta.yaml", "unknown-key"),
+        ("corpus/epsilon.yaml", "encoding"),
+        ("corpus/gamma.yaml", "yaml-syntax"),
+    ]
+
+
+@pytest.mark.parametrize("command", [*COMPARING, "explain"])
+def test_one_broken_file_never_hides_the_others(three_broken: Path, command: str) -> None:
+    expected = _validate_lines()
+    args = (
+        ["explain", "alpha#support", "beta#neutral", "--corpus", "corpus"]
+        if command == "explain"
+        else [command, "corpus"]
+    )
+    result = invoke(args)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        *expected,
+        f"claimdiff: {len(expected)} errors in the corpus (nothing compared; see above)",
+    ]
+
+
+@pytest.mark.parametrize("command", COMPARING)
+def test_skip_invalid_goes_on_and_names_what_it_skipped(three_broken: Path, command: str) -> None:
+    expected = _validate_lines()
+    result = invoke([command, "corpus", "--skip-invalid", "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        *expected,
+        "WARNING: skipped corpus/delta.yaml (2 error(s), 2 claim(s) not compared)",
+        "WARNING: skipped corpus/epsilon.yaml (1 error(s), 0 claim(s) not compared)",
+        "WARNING: skipped corpus/gamma.yaml (1 error(s), 0 claim(s) not compared)",
+        "WARNING: --skip-invalid left out 3 file(s) holding 2 claim(s); results are incomplete.",
+    ]
+    doc = json.loads(result.stdout)
+    refs = re.findall(r'"((?:alpha|beta|gamma|delta|epsilon)#[a-z-]+)"', result.stdout)
+    assert {ref.split("#")[0] for ref in refs} <= {"alpha", "beta"}
+    if command == "claims":
+        assert [a["id"] for a in doc["articles"]] == ["alpha", "beta"]
+
+
+def test_skip_invalid_warning_is_loud_in_colour(three_broken: Path) -> None:
+    result = invoke(["--color", "always", "contradictions", "corpus", "--skip-invalid"])
+    assert result.exit_code == 0
+    warning = next(ln for ln in result.stderr.splitlines() if "skipped corpus/delta.yaml" in ln)
+    assert SGR.search(warning), "the skipped-file warning must stand out (bold yellow)"
