@@ -336,7 +336,7 @@ def test_a_named_pipe_in_the_corpus_does_not_hang(tmp_path: Path) -> None:
     reason="BUG: a problem inside an aliased value is reported at the anchor, once per "
     "alias use, as identical lines; identical problems should be listed once",
 )
-def test_a_problem_is_listed_once(tmp_path: Path) -> None:
+def test_a_problem_is_listed_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     corpus = tmp_path / "corpus"
     shutil.copytree(MINI, corpus)
     (corpus / "gamma.yaml").write_text(
@@ -345,10 +345,8 @@ def test_a_problem_is_listed_once(tmp_path: Path) -> None:
         "  - id: b\n    did: laughed\n    who: [*pair, *pair, *pair]\n",
         "utf-8",
     )
-    monkeypatch = pytest.MonkeyPatch()
-    with monkeypatch.context() as mp:
-        mp.chdir(tmp_path)
-        lines = invoke(["validate", "corpus"]).stdout.splitlines()
+    monkeypatch.chdir(tmp_path)
+    lines = invoke(["validate", "corpus"]).stdout.splitlines()
     assert lines, "the nested lists must be reported"
     assert len(lines) == len(set(lines)), lines
 
@@ -435,3 +433,153 @@ def test_skip_invalid_warning_is_loud_in_colour(three_broken: Path) -> None:
     assert result.exit_code == 0
     warning = next(ln for ln in result.stderr.splitlines() if "skipped corpus/delta.yaml" in ln)
     assert SGR.search(warning), "the skipped-file warning must stand out (bold yellow)"
+
+
+# --------------------------------------------------------------------------- terminal safety
+
+# Double-quoted YAML escapes: the loaded values hold the raw control characters.
+EVIL_YAML = r"""article:
+  id: evil
+  title: "Evil [bold]title[/bold] \e[31mRED \u202eTITLE"
+  outlet: "[link=http://x]Outlet[/link] \e]8;;http://x\aLINK\e]8;;\a"
+  published: 2020-12-05
+claims:
+  - id: neutral
+    who: Russia
+    did: remained neutral
+    whom: Armenia
+    said_by: "[bold]Speaker[/bold] \x9b31m C1 \x85 NEL \x07 BEL"
+    quote: "Quote [link=http://x]y[/link] \e[31mQRED \u202eQBIDI"
+  - id: ceasefire
+    who: Vladimir Putin
+    did: brokered a ceasefire
+    whom: [Armenia, Azerbaijan]
+    when: November 2020
+    quote: "[bold]ceasefire quote[/bold] \e[1mBOLD"
+  - id: hostile
+    who: "[bold]Actor[/bold] \e[31mARED"
+    did: "[link=http://x]acted[/link] \e]8;;http://x\aDIDLINK\e]8;;\a \u202eDBIDI"
+    whom: "\e[2J\e[H cleared \0 NUL \x7f DEL"
+    where: "[red]Where[/red]"
+    when: 2020-10
+"""
+
+# Raw sequences from the data above (SGR ones with the data's text, since Rich
+# writes SGR itself); none may reach the output.
+DATA_SEQUENCES = (
+    "\x1b[31mRED",
+    "\x1b[31mQRED",
+    "\x1b[31mARED",
+    "\x1b[31mmaybe",
+    "\x1b[1mBOLD",
+    "\x1b]8;;",
+    "\x1b[2J",
+    "\x1b[H",
+    "\x07",
+    "\x9b",
+)
+
+# command line -> markup from the data that the view must show literally
+VIEWS: dict[str, tuple[list[str], tuple[str, ...]]] = {
+    "claims": (
+        ["claims", "corpus"],
+        ("[bold]title[/bold]", "[link=http://x]Outlet[/link]", "[bold]Speaker[/bold]"),
+    ),
+    "contradictions": (["contradictions", "corpus"], ("[link=http://x]Outlet[/link]",)),
+    "agreements": (["agreements", "corpus"], ("Quote [link=http://x]y[/link]",)),
+    "table": (["table", "corpus"], ("[bold]Actor[/bold]",)),
+    "timeline": (["timeline", "corpus"], ("[bold]Actor[/bold]",)),
+    "explain": (
+        ["explain", "evil#hostile", "beta#neutral", "--corpus", "corpus"],
+        ("[bold]Actor[/bold]",),
+    ),
+}
+
+
+@pytest.fixture
+def evil(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(MINI, corpus)
+    (corpus / "evil.yaml").write_text(EVIL_YAML, "utf-8")
+    monkeypatch.chdir(tmp_path)
+    return corpus
+
+
+def assert_terminal_safe(output: str, *, colour: bool) -> str:
+    """No control character of the data in ``output``; returns it without Rich's colours."""
+    for seq in DATA_SEQUENCES:
+        assert seq not in output, f"raw {seq!r} from the data reached the terminal"
+    plain = SGR.sub("", output)
+    assert (plain != output) is colour, "colour expected" if colour else "no colour expected"
+    raw = RAW_CONTROL.search(plain)
+    assert raw is None, f"raw control {raw.group()!r} in the output" if raw else ""
+    return plain
+
+
+def test_evil_corpus_is_valid(evil: Path) -> None:
+    """The hostile values are legal data: claimdiff must show them, not refuse them."""
+    assert invoke(["validate", "corpus"]).exit_code == 0
+
+
+@pytest.mark.parametrize("view", sorted(VIEWS))
+def test_markup_and_controls_are_shown_literally(evil: Path, view: str) -> None:
+    args, markup = VIEWS[view]
+    result = invoke(["--color", "always", *args], env={"COLUMNS": "400"})
+    assert result.exit_code == 0, result.stderr
+    plain = assert_terminal_safe(result.stdout, colour=True)
+    for literal in markup:
+        assert literal in plain, f"{literal!r} not shown literally by {view}"
+    assert "\\x1b[31m" in plain or "\\x1b]8;;" in plain, "the escapes must be visible as text"
+
+
+@pytest.mark.parametrize("view", sorted(VIEWS))
+@pytest.mark.parametrize(
+    ("flags", "env"),
+    [([], {"NO_COLOR": "1"}), (["--color", "never"], {}), (["--color", "auto"], {})],
+    ids=["NO_COLOR", "never", "auto-not-a-tty"],
+)
+def test_no_colour_means_no_escape_at_all(
+    evil: Path, view: str, flags: list[str], env: dict[str, str]
+) -> None:
+    args, markup = VIEWS[view]
+    result = invoke([*flags, *args], env={"COLUMNS": "400", **env})
+    assert result.exit_code == 0
+    assert "\x1b" not in result.stdout
+    assert_terminal_safe(result.stdout, colour=False)
+    assert all(literal in result.stdout for literal in markup)
+
+
+@pytest.mark.parametrize("view", ["claims", "contradictions", "table"])
+def test_piped_output_in_a_real_process(evil: Path, view: str) -> None:
+    args, markup = VIEWS[view]
+    plain = run_subprocess(args, cwd=evil.parent, env={"COLUMNS": "400"})
+    assert plain.returncode == 0, plain.stderr
+    assert b"\x1b" not in plain.stdout and plain.stderr == b""
+    forced = run_subprocess(["--color", "always", *args], cwd=evil.parent, env={"COLUMNS": "400"})
+    assert forced.returncode == 0
+    shown = assert_terminal_safe(forced.stdout.decode(), colour=True)
+    assert all(literal in shown for literal in markup)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: problem lines print data verbatim (keys, values, file names): an ESC, BEL "
+    "or U+202E in a claim file reaches the terminal through validate and every other command",
+)
+@pytest.mark.parametrize("command", ["validate", "contradictions"])
+def test_problem_lines_are_terminal_safe(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(MINI, corpus)
+    (corpus / "gamma.yaml").write_text(
+        "article:\n  title: T\nclaims:\n  - id: c\n    who: a\n    did: b\n"
+        '    "wh\\e]8;;http://x\\aom": x\n    negated: "\\e[31mmaybe"\n',
+        "utf-8",
+    )
+    (corpus / "x\x1b[2J\u202e.yaml").write_text("claims: {}\n", "utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = invoke([command, "corpus"])
+    assert result.exit_code == 1
+    assert result.output.count("\n") >= 4, result.output
+    assert_terminal_safe(result.output, colour=False)
