@@ -272,6 +272,25 @@ def test_facts_of_one_actor_and_verb_family_share_no_word(corpus: synth.SynthCor
     assert len({f.event for f in corpus.facts}) == len(corpus.facts)
 
 
+def test_claims_of_one_actor_and_family_name_each_place_with_one_noun(
+    claims: dict[str, dict[str, Any]],
+) -> None:
+    """Holds for actor swaps too: a swapped claim must not look like the new actor's facts."""
+    family_of = {v.base: synth.FAMILY[i] for i, vs in enumerate(synth.VERB_CLASSES) for v in vs}
+    places, nouns = set(synth.PLACES), set(synth.NOUNS)
+    by_place: dict[tuple[str, int, str], set[str]] = collections.defaultdict(set)
+    by_noun: dict[tuple[str, int, str], set[str]] = collections.defaultdict(set)
+    for claim in claims.values():
+        words = claim["did"].split()
+        (place,) = [w for w in words if w in places]
+        (noun,) = [w for w in words if w in nouns]
+        who, family = canonical(claim["who"]), family_of[verb_of(claim["did"]).base]
+        by_place[(who, family, place)].add(noun)
+        by_noun[(who, family, noun)].add(place)
+    assert all(len(v) == 1 for v in by_place.values())
+    assert all(len(v) == 1 for v in by_noun.values())
+
+
 @pytest.mark.parametrize("words", [synth.PLACES, synth.NOUNS], ids=["places", "nouns"])
 def test_no_two_places_or_nouns_look_alike(words: tuple[str, ...]) -> None:
     folded = [w.casefold() for w in words]

@@ -48,7 +48,8 @@ one deviant report, of one kind:
 - ``date``: the date moved back one or two years (disjoint at any granularity);
 - ``number``: the quantity multiplied or divided (quantity verbs only);
 - ``opposite``: the verb replaced by its lexicon opposite;
-- ``actor``: another actor, same action and same ``event`` label.
+- ``actor``: another actor, same action and same ``event`` label (an actor
+  none of whose own facts of that family shares the place or the noun).
 
 *Answer key.* ``agreements``: for each fact, the correct reports when there
 are two or more. ``contradictions``: the deviant report paired with every
@@ -530,6 +531,7 @@ class _Report:
     deviant: str | None = None
     has_when: bool = True
     has_event: bool = False
+    swap_actor: int | None = None
     claim_id: str = ""
 
 
@@ -550,6 +552,8 @@ class _Generator:
         n_actors = len(ACTORS)
         self.actor_cum = list(_cumulative([1.0 / (r + 1) for r in range(n_actors)]))
         self.stats: dict[str, int] = {}
+        self.used: dict[tuple[int, int], set[str]] = {}
+        """Places and nouns taken per (actor, family), by facts and by actor swaps."""
 
     def count(self, name: str) -> None:
         self.stats[name] = self.stats.get(name, 0) + 1
@@ -579,6 +583,7 @@ class _Generator:
             place, noun = places.pop(), nouns.pop()
             if not places or not nouns:
                 full.add(key)
+            self.used.setdefault(key, set()).update((place, noun))
             side = rng.randrange(2) if vclass < len(OPPOSITE_CLASSES) else 0
             verb = VERB_CLASSES[vclass][side]
             whom = (
@@ -663,7 +668,13 @@ class _Generator:
                 kinds += [ContradictionKind.OPPOSITE.value] * 6
             kinds += [ContradictionKind.ACTOR.value]
             kind = rng.choice(kinds)
+            swap = None
+            if kind == ContradictionKind.ACTOR.value:
+                swap = self._swap_actor(fact)
+                if swap is None:
+                    kind = ContradictionKind.NEGATION.value
             dev = rng.choice(reports)
+            dev.swap_actor = swap
             dev.deviant = kind
             others = [r for r in reports if r is not dev]
             if kind == ContradictionKind.DATE.value:
@@ -676,6 +687,21 @@ class _Generator:
                     rng.choice(others).has_event = True
             self.count(f"deviant:{kind}")
         return by_fact
+
+    def _swap_actor(self, fact: Fact) -> int | None:
+        """Another actor for an ``actor`` contradiction, or ``None`` when none fits.
+
+        The swapped claim must not look like one of the new actor's own facts
+        (same family, same place or noun), or it would contradict that fact too.
+        """
+        family = FAMILY[fact.verb_class]
+        for _ in range(50):
+            actor = self.zipf_actor(exclude=fact.actor)
+            used = self.used.setdefault((actor, family), set())
+            if actor != fact.whom and fact.place not in used and fact.noun not in used:
+                used.update((fact.place, fact.noun))
+                return actor
+        return None
 
     # ---------------------------------------------------------------- wording
 
@@ -764,11 +790,7 @@ class _Generator:
         title = ""
         for rep in art.reports:
             fact = facts[rep.fact]
-            actor = fact.actor
-            if rep.deviant == ContradictionKind.ACTOR.value:
-                actor = self.zipf_actor(exclude=fact.actor)
-                while actor == fact.whom:
-                    actor = self.zipf_actor(exclude=fact.actor)
+            actor = fact.actor if rep.swap_actor is None else rep.swap_actor
             who = self.actor_surface(actor)
             did, negated = self.verb_phrase(fact, rep)
             # Ids are per article, as curators write them; they must not leak the key.
