@@ -212,7 +212,7 @@ NOUNS: tuple[str, ...] = _words(
     lottery auction tender privatisation merger consortium monopoly franchise licence patent
     quota stockpile arsenal exercise parade festival exhibition expo congress conference forum
     symposium hearing audit probe survey ballot runoff recount coalition militia battalion
-    fleet flotilla squadron peacekeepers embassy consulate hotline dialogue talks truce
+    fleet flotilla squadron peacekeepers embassy consulate hotline dialogue cistern truce
     armistice pullout mobilisation overhaul crackdown raid walkout rally vigil quarantine
     lockdown vaccine clinic camp hydrofoil ferry icebreaker tramway metro aqueduct lighthouse
     fortress embankment marina pier silo foundry tannery kiln barracks outpost bunker hangar
