@@ -8,9 +8,12 @@ contradictions`` run from the case's parent directory. Cases that cannot be
 committed (50 MB, symlinks, a file the loader may not open) name a generator
 instead, and the test builds them in a temporary directory.
 
-Expectations were written from the documentation (``docs/validation.md``, the
-README's "Errors and exit codes"), not captured from a run: a case whose
-documented behaviour claimdiff does not have yet carries ``xfail: "BUG: ..."``.
+Every expected line was checked by hand against the documentation
+(``docs/validation.md``, the README's "Errors and exit codes"): the right code, at
+the right line and column, in words a curator can act on. A case whose documented
+behaviour claimdiff does not have yet states that behaviour and carries
+``xfail: "BUG: ..."``. What a successful comparison finds is the engine's
+business and is not checked here.
 """
 
 from __future__ import annotations
@@ -266,7 +269,6 @@ def test_catalogue_case(case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPat
             expected["exit"],
             expected.get("stderr", ""),
         ), f"claimdiff {command} corpus"
-        # What a successful comparison finds is the engine's business, not this file's.
         if "stdout" in expected or command == "validate" or expected["exit"] != 0:
             assert result.stdout == expected.get("stdout", ""), f"claimdiff {command} corpus"
     if "claims_json" in spec or "articles_json" in spec:
