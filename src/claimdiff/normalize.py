@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+import numpy as np
 import yaml
 from rapidfuzz import fuzz, process
 
@@ -57,6 +58,12 @@ def strip_accents(text: str) -> str:
 
 
 def tokens(text: str) -> list[str]:
+    """Casefolded, accent-free word and number tokens of ``text`` (see :func:`_tokens`)."""
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=131072)
+def _tokens(text: str) -> tuple[str, ...]:
     """Casefolded, accent-free word and number tokens of ``text``.
 
     Contractions are expanded so that "didn't" carries its "not"; possessive "'s"
@@ -69,12 +76,12 @@ def tokens(text: str) -> list[str]:
     t = _POSSESSIVE_RE.sub("", t)
     t = _ABBREV_DOT_RE.sub("", t)
     t = _THOUSANDS_RE.sub("", t)
-    return _TOKEN_RE.findall(t)
+    return tuple(_TOKEN_RE.findall(t))
 
 
 def fold(text: str) -> str:
     """The canonical spelling used for equality: ``" ".join(tokens(text))``."""
-    return " ".join(tokens(text))
+    return " ".join(_tokens(text))
 
 
 # --------------------------------------------------------------------------- lemmatiser
@@ -281,7 +288,7 @@ def quantities(text: str) -> tuple[float, ...]:
         lambda m: m.group(1).replace(",", "") + (m.group(2) or ".0"),
         text,
     )
-    toks = tokens(marked)
+    toks = _tokens(marked)
     found: list[float] = []
     i = 0
     while i < len(toks):
@@ -344,6 +351,8 @@ def proper_names(text: str) -> tuple[str, ...]:
     actions naming only different things ("evacuated civilians from Tallinn" /
     "... from Agadir") are different actions however similar the words.
     """
+    if text.islower():
+        return ()  # the common case: nothing capitalised at all
     runs: list[str] = []
     current: list[str] = []
     for n, m in enumerate(_WORD_RE.finditer(text)):
@@ -421,6 +430,8 @@ class _PhraseTable:
         self._by_first = {
             k: sorted(set(v), key=lambda kv: (-len(kv[0]), kv)) for k, v in by_first.items()
         }
+        self.firsts = frozenset(self._by_first)
+        """Keys some phrase starts with: any other key needs no lookup."""
 
     def longest(self, seq: Sequence[str], i: int) -> tuple[int, str] | None:
         for keys, value in self._by_first.get(seq[i], ()):
@@ -452,6 +463,9 @@ class LexiconIndex:
         )
         self._past = _PhraseTable((_phrase_keys(c), fold(c)) for c in builtin.past_markers)
         self._light = frozenset(lemma_key(w) for w in builtin.light_verbs)
+        self._phrase_firsts = (
+            self._contrast.firsts | self._hedges.firsts | self._control.firsts | self._cues.firsts
+        )
         self.head_roles = frozenset(tuple(tokens(r)) for r in builtin.head_roles if tokens(r))
         self.role_phrases = tuple(
             sorted(
@@ -542,10 +556,17 @@ class LexiconIndex:
 
     def _raw_sequence(self, text: str) -> tuple[str, ...]:
         """Keys of ``text`` with hedges removed, cues as markers, stop words dropped."""
-        keys = [lemma_key(t) for t in tokens(text)]
+        keys = [lemma_key(t) for t in _tokens(text)]
         out: list[str] = []
+        special = self._phrase_firsts
         i = 0
         while i < len(keys):
+            if keys[i] not in special:
+                k = keys[i]
+                if _is_content(k) and not _is_number_token(k):
+                    out.append(k)
+                i += 1
+                continue
             if self._contrast.longest(keys, i) is not None:
                 break
             skip = self._hedges.longest(keys, i) or self._control.longest(keys, i)
@@ -581,8 +602,10 @@ class LexiconIndex:
 
     @staticmethod
     def _find(table: _PhraseTable, text: str) -> tuple[str, ...]:
-        keys = [lemma_key(t) for t in tokens(text)]
+        keys = [lemma_key(t) for t in _tokens(text)]
         found: list[str] = []
+        if table.firsts.isdisjoint(keys):
+            return ()
         i = 0
         while i < len(keys):
             hedge = table.longest(keys, i)
@@ -600,8 +623,13 @@ class LexiconIndex:
             return cached
         raw = self._raw_sequence(text)
         mapped: list[str] = []
+        class_firsts = self._classes.firsts
         i = 0
         while i < len(raw):
+            if raw[i] not in class_firsts:
+                mapped.append(raw[i])
+                i += 1
+                continue
             hit = self._classes.longest(raw, i)
             if hit is not None:
                 mapped.append(hit[1])
@@ -613,7 +641,7 @@ class LexiconIndex:
         cues = tuple(t[len(NEG) :].replace("_", " ") for t in mapped if t.startswith(NEG))
         content = tuple(t for t in mapped if not t.startswith(NEG))
         lemmas = tuple(
-            lemma(t) for t in tokens(text) if _is_content(lemma_key(t)) and not _is_number_token(t)
+            lemma(t) for t in _tokens(text) if _is_content(lemma_key(t)) and not _is_number_token(t)
         )
         result = Action(
             text=text,
@@ -787,10 +815,9 @@ class EntityTable:
             matrix = process.cdist(
                 block, block, scorer=fuzz.ratio, score_cutoff=threshold, workers=1
             )
-            for i in range(len(block)):
-                for j in range(i + 1, len(block)):
-                    if matrix[i][j] >= threshold:
-                        union("k:" + block[i], "k:" + block[j])
+            rows, cols = np.nonzero(np.triu(matrix >= threshold, 1))
+            for i, j in zip(rows.tolist(), cols.tolist(), strict=True):
+                union("k:" + block[i], "k:" + block[j])
 
         by_last: dict[str, list[str]] = defaultdict(list)
         for key in keys:
@@ -891,12 +918,13 @@ class EntityTable:
 
 
 @dataclass(frozen=True)
-class ClaimForm:
-    """Everything the matcher compares about one claim, in canonical form."""
+class FormData:
+    """The canonical form of one claim's content, shared by identical claims.
 
-    claim: Claim
-    index: int
-    """Position in :attr:`NormalizedCorpus.forms` (claims sorted by ref)."""
+    Claims that repeat the same fields (a fact reported in the same words by many
+    articles) share one :class:`FormData`, so each distinct content is normalised once.
+    """
+
     who: tuple[str, ...]
     """Entity ids of the actors, sorted."""
     who_names: tuple[str, ...]
@@ -921,13 +949,91 @@ class ClaimForm:
     family: str
     """Blocking key of the action head (class joined with its opposites)."""
 
+
+@dataclass(frozen=True)
+class ClaimForm:
+    """Everything the matcher compares about one claim, in canonical form.
+
+    The claim and its position; the canonical fields live in the shared
+    :class:`FormData` and are exposed here as read-only attributes.
+    """
+
+    claim: Claim
+    index: int
+    """Position in :attr:`NormalizedCorpus.forms` (claims sorted by ref)."""
+    data: FormData
+
     @property
     def ref(self) -> str:
         return self.claim.ref
 
     @property
     def hedged(self) -> bool:
-        return bool(self.hedges)
+        return bool(self.data.hedges)
+
+    @property
+    def who(self) -> tuple[str, ...]:
+        return self.data.who
+
+    @property
+    def who_names(self) -> tuple[str, ...]:
+        return self.data.who_names
+
+    @property
+    def who_wide(self) -> tuple[str, ...]:
+        return self.data.who_wide
+
+    @property
+    def whom(self) -> tuple[str, ...]:
+        return self.data.whom
+
+    @property
+    def whom_names(self) -> tuple[str, ...]:
+        return self.data.whom_names
+
+    @property
+    def where(self) -> str | None:
+        return self.data.where
+
+    @property
+    def said_by(self) -> tuple[str, ...]:
+        return self.data.said_by
+
+    @property
+    def event(self) -> str | None:
+        return self.data.event
+
+    @property
+    def action(self) -> Action:
+        return self.data.action
+
+    @property
+    def positive(self) -> bool:
+        return self.data.positive
+
+    @property
+    def hedges(self) -> tuple[str, ...]:
+        return self.data.hedges
+
+    @property
+    def past(self) -> tuple[str, ...]:
+        return self.data.past
+
+    @property
+    def quantities(self) -> tuple[float, ...]:
+        return self.data.quantities
+
+    @property
+    def interval(self) -> Interval | None:
+        return self.data.interval
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return self.data.names
+
+    @property
+    def family(self) -> str:
+        return self.data.family
 
 
 @dataclass(frozen=True)
@@ -952,13 +1058,77 @@ def alias_mapping(corpus: Corpus) -> dict[str, list[str]]:
     return dict(out)
 
 
-def normalize_claim(
-    claim: Claim, index: int, entities: EntityTable, lex: LexiconIndex
-) -> ClaimForm:
-    """Canonical form of one claim, given the corpus's entity table and lexicon."""
-    action = lex.action(claim.did)
-    who = [entities.resolve(n) for n in claim.who]
-    whom = [entities.resolve(n) for n in claim.whom]
+def _content_key(claim: Claim) -> tuple[object, ...]:
+    """Every claim field the canonical form depends on (claims equal here share a form)."""
+    return (
+        claim.who,
+        claim.did,
+        claim.whom,
+        claim.where,
+        claim.said_by,
+        claim.event,
+        claim.quote,
+        claim.negated,
+        claim.when.interval if claim.when is not None else None,
+    )
+
+
+class _Parts:
+    """Per-field pieces of :class:`FormData`, each computed once per distinct value."""
+
+    def __init__(self, entities: EntityTable, lex: LexiconIndex) -> None:
+        self.entities = entities
+        self.lex = lex
+        self._actors: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {}
+        self._targets: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {}
+        self._dids: dict[str, tuple[Action, tuple[str, ...], str]] = {}
+        self._ids: dict[str, str] = {}
+
+    def entity_id(self, name: str) -> str:
+        eid = self._ids.get(name)
+        if eid is None:
+            eid = self._ids[name] = self.entities.resolve(name).id
+        return eid
+
+    def actors(self, who: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+        """(ids, names, ids plus represented states) of a ``who`` list."""
+        got = self._actors.get(who)
+        if got is None:
+            ents = [self.entities.resolve(n) for n in who]
+            ids = {e.id for e in ents}
+            wide = ids | {s for e in ents for s in self.entities.represents.get(e.id, ())}
+            got = (tuple(sorted(ids)), tuple(sorted({e.name for e in ents})), tuple(sorted(wide)))
+            self._actors[who] = got
+        return got
+
+    def targets(self, whom: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+        """(ids, names) of a ``whom`` list."""
+        got = self._targets.get(whom)
+        if got is None:
+            ents = [self.entities.resolve(n) for n in whom]
+            got = (tuple(sorted({e.id for e in ents})), tuple(sorted({e.name for e in ents})))
+            self._targets[whom] = got
+        return got
+
+    def did(self, did: str) -> tuple[Action, tuple[str, ...], str]:
+        """(action, ids of the names inside it, family) of a ``did`` phrase."""
+        got = self._dids.get(did)
+        if got is None:
+            action = self.lex.action(did)
+            names = tuple(sorted({self.entity_id(n) for n in proper_names(did)}))
+            got = (action, names, self.lex.family(action.head))
+            self._dids[did] = got
+        return got
+
+
+def form_data(
+    claim: Claim, entities: EntityTable, lex: LexiconIndex, parts: _Parts | None = None
+) -> FormData:
+    """Canonical form of one claim's content, given the entity table and lexicon."""
+    parts = parts or _Parts(entities, lex)
+    action, names, family = parts.did(claim.did)
+    who, who_names, who_wide = parts.actors(claim.who)
+    whom, whom_names = parts.targets(claim.whom)
     hedges, past, nums = lex.text_facts(claim.did)
     if claim.whom:
         nums = nums + lex.text_facts(" ".join(claim.whom))[2]
@@ -966,20 +1136,14 @@ def normalize_claim(
         q_hedges, q_past, q_nums = lex.text_facts(claim.quote)
         hedges, past = hedges + q_hedges, past + q_past
         nums = nums or q_nums
-    return ClaimForm(
-        claim=claim,
-        index=index,
-        who=tuple(sorted({e.id for e in who})),
-        who_names=tuple(sorted({e.name for e in who})),
-        who_wide=tuple(
-            sorted(
-                {e.id for e in who} | {s for e in who for s in entities.represents.get(e.id, ())}
-            )
-        ),
-        whom=tuple(sorted({e.id for e in whom})),
-        whom_names=tuple(sorted({e.name for e in whom})),
-        where=entities.resolve(claim.where).id if claim.where else None,
-        said_by=tuple(sorted({entities.resolve(n).id for n in claim.said_by})),
+    return FormData(
+        who=who,
+        who_names=who_names,
+        who_wide=who_wide,
+        whom=whom,
+        whom_names=whom_names,
+        where=parts.entity_id(claim.where) if claim.where else None,
+        said_by=tuple(sorted({parts.entity_id(n) for n in claim.said_by})),
         event=fold(claim.event) if claim.event else None,
         action=action,
         positive=not (claim.negated ^ (len(action.cues) % 2 == 1)),
@@ -987,13 +1151,24 @@ def normalize_claim(
         past=tuple(dict.fromkeys(past)),
         quantities=tuple(sorted(set(nums))),
         interval=claim.when.interval if claim.when is not None else None,
-        names=tuple(sorted({entities.resolve(n).id for n in proper_names(claim.did)})),
-        family=lex.family(action.head),
+        names=names,
+        family=family,
     )
 
 
+def normalize_claim(
+    claim: Claim, index: int, entities: EntityTable, lex: LexiconIndex
+) -> ClaimForm:
+    """Canonical form of one claim, given the corpus's entity table and lexicon."""
+    return ClaimForm(claim=claim, index=index, data=form_data(claim, entities, lex))
+
+
 def normalize_corpus(corpus: Corpus, options: CompareOptions) -> NormalizedCorpus:
-    """Normal forms of every claim, sorted by ref (so file order never matters)."""
+    """Normal forms of every claim, sorted by ref (so file order never matters).
+
+    Each distinct claim content is normalised once: at scale most claims repeat
+    another claim's fields word for word.
+    """
     lex = LexiconIndex(corpus.lexicon)
     claims = sorted(corpus.claims(), key=lambda c: c.ref)
     names: list[str] = []
@@ -1005,8 +1180,16 @@ def normalize_corpus(corpus: Corpus, options: CompareOptions) -> NormalizedCorpu
             names.append(c.where)
         names.extend(proper_names(c.did))
     entities = EntityTable(names, alias_mapping(corpus), lex.role_phrases, options.actor_threshold)
-    forms = tuple(normalize_claim(c, i, entities, lex) for i, c in enumerate(claims))
-    return NormalizedCorpus(corpus=corpus, forms=forms, entities=entities, lexicon=lex)
+    shared: dict[tuple[object, ...], FormData] = {}
+    parts = _Parts(entities, lex)
+    forms: list[ClaimForm] = []
+    for i, c in enumerate(claims):
+        key = _content_key(c)
+        data = shared.get(key)
+        if data is None:
+            data = shared[key] = form_data(c, entities, lex, parts)
+        forms.append(ClaimForm(claim=c, index=i, data=data))
+    return NormalizedCorpus(corpus=corpus, forms=tuple(forms), entities=entities, lexicon=lex)
 
 
 # --------------------------------------------------------------------------- near copies
