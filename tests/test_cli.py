@@ -115,7 +115,7 @@ def test_bundled_corpus_validates(runner: CliRunner) -> None:
 def test_claims_json_lists_all_five_articles(runner: CliRunner) -> None:
     result = run(runner, "claims", BUNDLED, "--format", "json")
     assert result.exit_code == 0
-    doc = json.loads(result.output)
+    doc = json.loads(result.stdout)
     assert doc["format"] == 1
     assert len(doc["articles"]) == 5
     for article in doc["articles"]:

@@ -317,11 +317,6 @@ def test_alias_bombs_finish_within_bounded_memory(tmp_path: Path, bomb: bytes, c
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: load._read opens a named pipe called *.yaml and blocks forever; "
-    "it must check stat.S_ISREG and report 'unreadable'",
-)
 def test_a_named_pipe_in_the_corpus_does_not_hang(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     shutil.copytree(MINI, corpus)
@@ -336,11 +331,6 @@ def test_a_named_pipe_in_the_corpus_does_not_hang(tmp_path: Path) -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a problem inside an aliased value is reported at the anchor, once per "
-    "alias use, as identical lines; identical problems should be listed once",
-)
 def test_a_problem_is_listed_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     corpus = tmp_path / "corpus"
     shutil.copytree(MINI, corpus)
@@ -566,11 +556,6 @@ def test_piped_output_in_a_real_process(evil: Path, view: str) -> None:
     assert all(literal in shown for literal in markup)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: problem lines print data verbatim (keys, values, file names): an ESC, BEL "
-    "or U+202E in a claim file reaches the terminal through validate and every other command",
-)
 @pytest.mark.parametrize("command", ["validate", "contradictions"])
 def test_problem_lines_are_terminal_safe(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str
@@ -659,11 +644,6 @@ def test_no_command_writes_to_the_corpus(workspace: Path, command: str) -> None:
     assert not [name for name in written if name.endswith(".tmp")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: README says --format is inferred from -o's extension for listing commands, "
-    "but claims defaults --format to 'table' and exits 2 for 'claims -o claims.json'",
-)
 def test_claims_infers_the_format_from_o(workspace: Path) -> None:
     result = invoke(["claims", "corpus", "-o", "claims.json"])
     assert result.exit_code == 0, result.stderr
@@ -755,11 +735,6 @@ def test_interrupted_write_keeps_the_old_file(
     assert sorted(os.listdir(workspace)) == sorted(n for n in mid_write if not n.endswith(".tmp"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: an OSError while writing -o (disk full, read-only or special directory) "
-    "escapes as a traceback; output.write_atomic must raise OutputError",
-)
 @pytest.mark.parametrize(
     "error",
     [OSError(errno.ENOSPC, "No space left on device"), PermissionError(errno.EACCES, "denied")],

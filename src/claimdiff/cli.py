@@ -72,6 +72,12 @@ def _console(ctx: click.Context, *, stderr: bool = False) -> Any:
     return Console(**kwargs)
 
 
+def _safe(line: str) -> str:
+    from claimdiff.render import safe
+
+    return safe(line)
+
+
 class ClaimdiffGroup(click.Group):
     """The group that turns claimdiff's own errors into one line and an exit code."""
 
@@ -80,11 +86,11 @@ class ClaimdiffGroup(click.Group):
             return super().invoke(ctx)
         except CorpusError as exc:
             for problem in exc.problems:
-                click.echo(str(problem), err=True)
+                click.echo(_safe(str(problem)), err=True)
             click.echo(f"claimdiff: {exc.message} (nothing compared; see above)", err=True)
             ctx.exit(exc.exit_code)
         except ClaimdiffError as exc:
-            click.echo(f"claimdiff: error: {exc}", err=True)
+            click.echo(_safe(f"claimdiff: error: {exc}"), err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo("claimdiff: interrupted", err=True)
@@ -156,13 +162,13 @@ def _load(ctx: click.Context, corpus: Path, skip_invalid: bool, no_cache: bool) 
     errors = [p for p in result.problems if p.is_error]
     if errors and not skip_invalid:
         raise CorpusError(result.problems)
+    for problem in result.problems:
+        click.echo(_safe(str(problem)), err=True)
     if result.skipped:
         err = _console(ctx, stderr=True)
         from rich.text import Text
 
         total = sum(s.claims for s in result.skipped)
-        for problem in errors:
-            click.echo(str(problem), err=True)
         for skipped in result.skipped:
             err.print(
                 Text(
@@ -334,7 +340,7 @@ def validate(
             corpus,
             interval=interval,
             use_cache=not no_cache,
-            echo=lambda line: click.echo(line),
+            echo=lambda line: click.echo(_safe(line)),
         )
         return
     result = load_corpus(corpus, use_cache=not no_cache)
@@ -359,9 +365,9 @@ def validate(
         click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
     else:
         for problem in problems:
-            click.echo(str(problem))
+            click.echo(_safe(str(problem)))
         click.echo(
-            f"{corpus}: {n_files} file(s), {n_claims} claim(s): "
+            f"{_safe(str(corpus))}: {n_files} file(s), {n_claims} claim(s): "
             f"{n_err} error(s), {n_warn} warning(s)",
             err=True,
         )
@@ -404,7 +410,7 @@ def schema(ctx: click.Context, output: str) -> None:
 @click.option(
     "--who", metavar="TEXT", help="Only claims naming this actor (or one of its aliases)."
 )
-@format_option(["table", "json", "csv", "markdown"], default="table")
+@format_option(["table", "json", "csv", "markdown"], default=None)
 @output_option
 @click.pass_context
 def claims(
@@ -420,6 +426,7 @@ def claims(
     """List the claims of each article: a table per article with title, outlet and date."""
     from claimdiff.query import empty_report, select_corpus
 
+    fmt = _resolve_format(fmt, output, ["table", "json", "csv", "markdown"])
     loaded = _load(ctx, corpus, skip_invalid, no_cache)
     report = empty_report(select_corpus(loaded, articles, who))
     _show(ctx, "claims", report, fmt, output, corpus)
@@ -448,6 +455,7 @@ def claims(
 @click.pass_context
 def contradictions(
     ctx: click.Context,
+    /,
     corpus: Path,
     skip_invalid: bool,
     no_cache: bool,
@@ -492,6 +500,7 @@ def contradictions(
 @click.pass_context
 def agreements(
     ctx: click.Context,
+    /,
     corpus: Path,
     skip_invalid: bool,
     no_cache: bool,
@@ -527,6 +536,7 @@ def agreements(
 @click.pass_context
 def explain(
     ctx: click.Context,
+    /,
     ref_a: str,
     ref_b: str,
     corpus: Path,
@@ -576,6 +586,7 @@ def explain(
 @click.pass_context
 def table(
     ctx: click.Context,
+    /,
     corpus: Path,
     skip_invalid: bool,
     no_cache: bool,
@@ -608,6 +619,7 @@ def table(
 @click.pass_context
 def matrix(
     ctx: click.Context,
+    /,
     corpus: Path,
     skip_invalid: bool,
     no_cache: bool,
@@ -631,6 +643,7 @@ def matrix(
 @click.pass_context
 def timeline(
     ctx: click.Context,
+    /,
     corpus: Path,
     skip_invalid: bool,
     no_cache: bool,

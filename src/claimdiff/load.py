@@ -23,6 +23,7 @@ import codecs
 import difflib
 import os
 import re
+import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -353,6 +354,7 @@ class _Builder:
     def __init__(self, path: str, size: int) -> None:
         self.path = path
         self.problems: list[Problem] = []
+        self._seen: set[Problem] = set()
         self.budget = 2 * size + 1000
 
     def loc(self, node: Node) -> Location:
@@ -361,7 +363,11 @@ class _Builder:
 
     def add(self, node: Node, code: str, message: str, severity: Severity = ERROR) -> None:
         m = node.start_mark
-        self.problems.append(Problem(self.path, m.line + 1, m.column + 1, severity, code, message))
+        problem = Problem(self.path, m.line + 1, m.column + 1, severity, code, message)
+        if problem not in self._seen:
+            # An alias repeats its anchor's nodes: report each problem once.
+            self._seen.add(problem)
+            self.problems.append(problem)
 
     def spend(self, node: Node, n: int = 1) -> None:
         """Count visited nodes; aliases can make a small file expand without bound."""
@@ -900,7 +906,17 @@ def _to_data(b: _Builder, node: Node, depth: int) -> Any:
 def _read(fs_path: str, display: str) -> bytes | Problem:
     """The file's bytes, or the problem that prevents reading them (never reads > the limit)."""
     try:
-        size = os.stat(fs_path).st_size
+        st = os.stat(fs_path)
+        if not stat.S_ISREG(st.st_mode):
+            return Problem(
+                display,
+                1,
+                1,
+                ERROR,
+                "unreadable",
+                "not a regular file (a named pipe, device or socket)",
+            )
+        size = st.st_size
         if size > MAX_FILE_BYTES:
             return _too_large(display, size)
         with open(fs_path, "rb") as fh:

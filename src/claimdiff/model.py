@@ -318,7 +318,7 @@ class CompareOptions:
     match_threshold: float = 0.62
     """Combined score (0..1) above which two claims state the same thing."""
     link_threshold: float = 0.55
-    """Combined score (0..1) above which two claims are about the same thing (for contradictions)."""
+    """Combined score (0..1) above which two claims are about the same thing (contradictions)."""
     number_tolerance: float = 0.05
     """Relative difference under which two quantities count as equal."""
     near_copy_threshold: float = 0.9
