@@ -13,9 +13,11 @@ a ``decisions.yaml`` line, then *opposite*, *negation*, *date*, *number*,
 
 from __future__ import annotations
 
+import contextlib
 import enum
+import gc
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -25,9 +27,12 @@ from claimdiff.errors import RefError
 from claimdiff.match import (
     EVENT_SAME,
     WEIGHTS,
+    MatchStats,
     PairScore,
     action_order,
+    block_keys,
     candidate_pairs,
+    core_key,
     group_statements,
     score_pair,
 )
@@ -309,10 +314,13 @@ class _Analysis:
 
     forms: tuple[ClaimForm, ...]
     lexicon: LexiconIndex
-    scores: Mapping[tuple[int, int], PairScore]
-    verdicts: Mapping[tuple[int, int], PairVerdict]
+    form_of: Sequence[int]
+    """Claim index → id of its comparison form (claims identical in all that is compared)."""
+    paired: frozenset[tuple[int, int]]
+    """Comparison-form pairs the blocking step proposed (``(s, s)``: copies of one form)."""
     decisions: Mapping[tuple[int, int], Decision]
     report: Report
+    stats: MatchStats
 
 
 def _decision_pairs(
@@ -374,33 +382,190 @@ def _statement_when(forms: Sequence[ClaimForm]) -> Interval | None:
     return min(known, key=lambda i: (i.days, i.start))
 
 
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while the engine builds its values.
+
+    The engine allocates millions of small acyclic objects on top of a corpus of
+    millions more; every collection would walk all of them again.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+_Outcome = tuple[PairScore, PairVerdict]
+
+
+@dataclass
+class _Forms:
+    """Claims collapsed into *comparison forms*: claims identical in everything compared.
+
+    A comparison form is a core (:func:`~claimdiff.match.core_key`) plus an
+    interval and an event label; the blocking step works on cores, the scoring on
+    pairs of comparison forms, and both results hold for every claim they stand for.
+    """
+
+    form_of: list[int]
+    """Claim index → comparison form."""
+    reps: list[ClaimForm]
+    """Comparison form → its first claim."""
+    core_of: list[int]
+    """Comparison form → core."""
+    core_reps: list[ClaimForm]
+    core_keys: list[set[tuple[str, str]]]
+    """Core → block keys of all its claims."""
+    forms_of_core: list[list[int]]
+
+    @classmethod
+    def build(cls, forms: Sequence[ClaimForm]) -> _Forms:
+        out = cls([], [], [], [], [], [])
+        by_key: dict[tuple[object, ...], int] = {}
+        by_core: dict[tuple[object, ...], int] = {}
+        by_data: dict[int, int] = {}
+        for f in forms:
+            s = by_data.get(id(f.data))
+            if s is None:
+                ck = core_key(f)
+                key = (ck, f.interval, f.event)
+                s = by_key.get(key)
+                if s is None:
+                    s = by_key[key] = len(out.reps)
+                    out.reps.append(f)
+                    c = by_core.get(ck)
+                    if c is None:
+                        c = by_core[ck] = len(out.core_reps)
+                        out.core_reps.append(f)
+                        out.core_keys.append(set())
+                        out.forms_of_core.append([])
+                    out.core_of.append(c)
+                    out.forms_of_core[c].append(s)
+                    out.core_keys[c].update(block_keys(f))
+                by_data[id(f.data)] = s
+            out.form_of.append(s)
+        return out
+
+    def pairs(self, core_pairs: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Every comparison-form pair (``a <= b``) of the given core pairs."""
+        out: list[tuple[int, int]] = []
+        for ci, cj in sorted(core_pairs):
+            if ci == cj:
+                members = self.forms_of_core[ci]
+                for k, a in enumerate(members):
+                    out.extend((a, b) for b in members[k:])
+            else:
+                for a in self.forms_of_core[ci]:
+                    out.extend((a, b) if a < b else (b, a) for b in self.forms_of_core[cj])
+        return out
+
+
 def _analyse(corpus: Corpus, options: CompareOptions) -> _Analysis:
+    with _gc_paused():
+        return _analyse_all(corpus, options)
+
+
+def _analyse_all(corpus: Corpus, options: CompareOptions) -> _Analysis:
     norm = normalize_corpus(corpus, options)
     forms = norm.forms
     lex = norm.lexicon
     index = {f.ref: f.index for f in forms}
     decisions = _decision_pairs(corpus.decisions, index)
+    stats = MatchStats()
 
-    candidates = candidate_pairs(forms, lex, options)
-    for pair in decisions:
-        candidates.setdefault(pair, None)
-    scores: dict[tuple[int, int], PairScore] = {}
-    verdicts: dict[tuple[int, int], PairVerdict] = {}
-    for i, j in sorted(candidates):
-        ps = score_pair(forms[i], forms[j], lex, candidates[(i, j)])
-        scores[(i, j)] = ps
-        verdicts[(i, j)] = classify(forms[i], forms[j], ps, lex, options, decisions.get((i, j)))
+    cf = _Forms.build(forms)
+    core_pairs = candidate_pairs(
+        cf.core_reps,
+        lex,
+        options,
+        keys=[sorted(k) for k in cf.core_keys],
+        include_self=True,
+        stats=stats,
+    )
 
-    same = {
-        p: scores[p].score
-        for p, v in verdicts.items()
-        if v.relation is Relation.SAME and v.decision is None
-    }
-    forced = [p for p, v in verdicts.items() if v.relation is Relation.SAME and v.decision]
-    contradicted = [p for p, v in verdicts.items() if v.relation is Relation.CONTRADICTION]
-    cannot = contradicted + [p for p, d in decisions.items() if d.kind is DecisionKind.DIFFERENT]
-    tiebreak = {p: action_order(forms[p[0]].action, forms[p[1]].action) for p in same}
-    groups = group_statements(len(forms), same, forced, cannot, tiebreak)
+    # One verdict per comparison-form pair; pairs that differ only in which
+    # interval or label they carry, not in how the two relate, share it.
+    outcome: dict[tuple[int, int], _Outcome] = {}
+    known: dict[tuple[object, ...], _Outcome] = {}
+    reps, core_of = cf.reps, cf.core_of
+    for a, b in cf.pairs(core_pairs):
+        fa, fb = reps[a], reps[b]
+        ia, ib = fa.interval, fb.interval
+        overlap = 0 if ia is None or ib is None else (1 if ia.overlaps(ib) else 2)
+        key = (core_of[a], core_of[b], overlap, fa.event, fb.event)
+        hit = known.get(key)
+        if hit is None:
+            ps = score_pair(fa, fb, lex)
+            hit = known[key] = (ps, classify(fa, fb, ps, lex, options))
+            stats.scored += 1
+        outcome[(a, b)] = hit
+    stats.pairs = len(outcome)
+
+    # Units: the claims of one comparison form that state the same thing as
+    # each other (grouped as one), except claims named in decisions.yaml.
+    decided = {i for p in decisions for i in p}
+    members_of: list[list[int]] = [[] for _ in reps]
+    for i, s in enumerate(cf.form_of):
+        members_of[s].append(i)
+    raw_units: list[list[int]] = []
+    for s, members in enumerate(members_of):
+        self_pair = outcome.get((s, s))
+        if self_pair is not None and self_pair[1].relation is Relation.SAME:
+            shared = [i for i in members if i not in decided]
+            if shared:
+                raw_units.append(shared)
+            raw_units.extend([i] for i in members if i in decided)
+        else:
+            raw_units.extend([i] for i in members)
+    units = sorted(raw_units, key=lambda u: u[0])
+    unit_of = [0] * len(forms)
+    units_of_form: list[list[int]] = [[] for _ in reps]
+    for u, members in enumerate(units):
+        for i in members:
+            unit_of[i] = u
+        units_of_form[cf.form_of[members[0]]].append(u)
+
+    links: dict[tuple[int, int], _Outcome] = {}
+    for (a, b), hit in outcome.items():
+        for ua in units_of_form[a]:
+            for ub in units_of_form[b]:
+                if ua < ub or (ua > ub and a != b):
+                    links[(ua, ub) if ua < ub else (ub, ua)] = hit
+    for (i, j), d in decisions.items():
+        ps = score_pair(forms[i], forms[j], lex)
+        ui, uj = sorted((unit_of[i], unit_of[j]))
+        links[(ui, uj)] = (ps, classify(forms[i], forms[j], ps, lex, options, d))
+        stats.scored += 1
+
+    same: dict[tuple[int, int], float] = {}
+    forced: list[tuple[int, int]] = []
+    contradicted: list[tuple[int, int]] = []
+    for p, (ps, v) in links.items():
+        if v.relation is Relation.SAME:
+            if v.decision is None:
+                same[p] = ps.score
+            else:
+                forced.append(p)
+        elif v.relation is Relation.CONTRADICTION:
+            contradicted.append(p)
+    cannot = list(contradicted)
+    for (i, j), d in decisions.items():
+        if d.kind is DecisionKind.DIFFERENT:
+            ui, uj = sorted((unit_of[i], unit_of[j]))
+            cannot.append((ui, uj))
+    order_of: dict[tuple[int, int], float] = {}
+    tiebreak: dict[tuple[int, int], float] = {}
+    for ua, ub in same:
+        fa, fb = forms[units[ua][0]], forms[units[ub][0]]
+        ck = (core_of[cf.form_of[fa.index]], core_of[cf.form_of[fb.index]])
+        t = order_of.get(ck)
+        if t is None:
+            t = order_of[ck] = action_order(fa.action, fb.action)
+        tiebreak[(ua, ub)] = t
+    unit_groups = group_statements(len(units), same, forced, cannot, tiebreak)
 
     copies = near_copy_groups(corpus.articles, options.near_copy_threshold)
     source_of = {a.id: a.id for a in corpus.articles}
@@ -410,23 +575,27 @@ def _analyse(corpus: Corpus, options: CompareOptions) -> _Analysis:
     article_order = _article_order(corpus)
 
     kinds_of: dict[int, set[ContradictionKind]] = defaultdict(set)
-    for i, j in contradicted:
-        kind = verdicts[(i, j)].kind
+    for ua, ub in contradicted:
+        kind = links[(ua, ub)][1].kind
         assert kind is not None
-        kinds_of[i].add(kind)
-        kinds_of[j].add(kind)
+        kinds_of[ua].add(kind)
+        kinds_of[ub].add(kind)
 
     drafts = []
-    for members in groups:
+    for ugroup in unit_groups:
+        members = sorted(i for u in ugroup for i in units[u])
         mf = [forms[i] for i in members]
+        group_links: list[_Outcome] = []
+        for k, ua in enumerate(ugroup):
+            if len(units[ua]) >= 2:
+                s = cf.form_of[units[ua][0]]
+                group_links.append(outcome[(s, s)])
+            for ub in ugroup[k + 1 :]:
+                hit = links.get((ua, ub) if ua < ub else (ub, ua))
+                if hit is not None:
+                    group_links.append(hit)
         articles = tuple(sorted({f.claim.article_id for f in mf}))
-        links = [
-            scores[(x, y)].score
-            for k, x in enumerate(members)
-            for y in members[k + 1 :]
-            if (x, y) in scores
-        ]
-        kinds = set().union(*(kinds_of[i] for i in members))
+        kinds = set().union(*(kinds_of[u] for u in ugroup))
         who = _canonical([(", ".join(f.who_names), f.claim) for f in mf], article_order)
         did = _canonical([(f.claim.did, f.claim) for f in mf], article_order)
         whom = _canonical([(", ".join(f.whom_names), f.claim) for f in mf], article_order)
@@ -446,7 +615,8 @@ def _analyse(corpus: Corpus, options: CompareOptions) -> _Analysis:
         drafts.append(
             (
                 sort_key,
-                members,
+                mf,
+                group_links,
                 Statement(
                     id="",
                     claims=tuple(f.ref for f in mf),
@@ -459,7 +629,7 @@ def _analyse(corpus: Corpus, options: CompareOptions) -> _Analysis:
                     status=status,
                     kinds=tuple(k for k in KIND_ORDER if k in kinds),
                     hedged=tuple(f.ref for f in mf if f.hedged),
-                    score=min(links) if links else 1.0,
+                    score=min(ps.score for ps, _ in group_links) if group_links else 1.0,
                 ),
             )
         )
@@ -467,19 +637,30 @@ def _analyse(corpus: Corpus, options: CompareOptions) -> _Analysis:
     statements: list[Statement] = []
     statement_of: dict[int, str] = {}
     agreements: list[Agreement] = []
-    for n, (_, members, draft) in enumerate(drafts, 1):
+    for n, (_, mf, group_links, draft) in enumerate(drafts, 1):
         st = replace(draft, id=f"S{n}")
         statements.append(st)
-        for i in members:
-            statement_of[i] = st.id
+        for f in mf:
+            statement_of[f.index] = st.id
         if len(st.articles) >= 2:
-            agreements.append(_agreement(st, members, forms, scores, verdicts, source_of))
+            agreements.append(_agreement(st, mf, group_links, source_of))
 
+    # Contradictions are reported per claim pair; the rule sentence is worded in
+    # claim order, so it is recomputed per ordered pair of comparison forms.
+    worded: dict[tuple[int, int], _Outcome] = {}
+    details: dict[int, list[tuple[str, str]]] = {}
     contradictions = []
-    for i, j in contradicted:
-        v = verdicts[(i, j)]
-        assert v.kind is not None
-        contradictions.append(_contradiction(forms[i], forms[j], scores[(i, j)], v, statement_of))
+    for ua, ub in contradicted:
+        for x in units[ua]:
+            for y in units[ub]:
+                i, j = (x, y) if x < y else (y, x)
+                fa, fb = forms[i], forms[j]
+                sk = (cf.form_of[i], cf.form_of[j])
+                hit = worded.get(sk)
+                if hit is None:
+                    ps = score_pair(reps[sk[0]], reps[sk[1]], lex)
+                    hit = worded[sk] = (ps, classify(reps[sk[0]], reps[sk[1]], ps, lex, options))
+                contradictions.append(_contradiction(fa, fb, hit[0], hit[1], statement_of, details))
     order = {k: n for n, k in enumerate(KIND_ORDER)}
     contradictions.sort(key=lambda c: (order[c.kind], c.a, c.b))
 
@@ -491,7 +672,7 @@ def _analyse(corpus: Corpus, options: CompareOptions) -> _Analysis:
         options=options,
         source_groups=copies,
     )
-    return _Analysis(forms, lex, scores, verdicts, decisions, report)
+    return _Analysis(forms, lex, cf.form_of, frozenset(outcome), decisions, report, stats)
 
 
 def _rounded(sims: Iterable[tuple[str, float]]) -> tuple[tuple[str, float], ...]:
@@ -514,11 +695,19 @@ def _contradiction(
     ps: PairScore,
     v: PairVerdict,
     statement_of: Mapping[int, str],
+    cache: dict[int, list[tuple[str, str]]] | None = None,
 ) -> Contradiction:
     assert v.kind is not None
     if fa.ref > fb.ref:
         fa, fb = fb, fa
-    details = [*v.details, *_form_details("a", fa), *_form_details("b", fb)]
+    cache = {} if cache is None else cache
+    da = cache.get(fa.index)
+    if da is None:
+        da = cache[fa.index] = _form_details("", fa)
+    db = cache.get(fb.index)
+    if db is None:
+        db = cache[fb.index] = _form_details("", fb)
+    details = [*v.details, *(("a" + k, x) for k, x in da), *(("b" + k, x) for k, x in db)]
     sa, sb = statement_of.get(fa.index), statement_of.get(fb.index)
     return Contradiction(
         kind=v.kind,
@@ -534,25 +723,19 @@ def _contradiction(
 
 def _agreement(
     st: Statement,
-    members: Sequence[int],
-    forms: Sequence[ClaimForm],
-    scores: Mapping[tuple[int, int], PairScore],
-    verdicts: Mapping[tuple[int, int], PairVerdict],
+    mf: Sequence[ClaimForm],
+    links: Sequence[_Outcome],
     source_of: Mapping[str, str],
 ) -> Agreement:
-    pairs = [(x, y) for k, x in enumerate(members) for y in members[k + 1 :] if (x, y) in scores]
     # Per field, the weakest similarity over the group's pairs: the group holds
     # together at least this well on every field.
     per_field: dict[str, float] = {}
-    for p in pairs:
-        for name, value in scores[p].similarities:
+    for ps, _ in links:
+        for name, value in ps.similarities:
             per_field[name] = min(per_field.get(name, 1.0), value)
     sims = _rounded((name, per_field[name]) for name, _ in WEIGHTS if name in per_field)
-    mf = [forms[i] for i in members]
     origins = _origins(mf, source_of)
-    decisions = sorted(
-        {_decision_line(d) for p in pairs if (d := verdicts[p].decision) is not None}
-    )
+    decisions = sorted({_decision_line(d) for _, v in links if (d := v.decision) is not None})
     details: list[tuple[str, str]] = [
         ("who", st.who),
         ("action", " ".join(mf[0].action.lemmas)),
@@ -719,11 +902,11 @@ def explain(
     index = {f.ref: f.index for f in an.forms}
     fa, fb = an.forms[index[ref_a]], an.forms[index[ref_b]]
     key = (min(fa.index, fb.index), max(fa.index, fb.index))
-    blocked = key in an.scores
-    ps = an.scores.get(key) or score_pair(fa, fb, an.lexicon)
-    verdict = an.verdicts.get(key) or classify(
-        fa, fb, ps, an.lexicon, options, an.decisions.get(key)
-    )
+    sa_, sb_ = sorted((an.form_of[fa.index], an.form_of[fb.index]))
+    blocked = key in an.decisions or (sa_, sb_) in an.paired
+    lo, hi = (fa, fb) if not blocked or fa.index < fb.index else (fb, fa)
+    ps = score_pair(lo, hi, an.lexicon)
+    verdict = classify(lo, hi, ps, an.lexicon, options, an.decisions.get(key))
     statement_of = {ref: st.id for st in an.report.statements for ref in st.claims}
     sa, sb = statement_of[ref_a], statement_of[ref_b]
     relation = verdict.relation

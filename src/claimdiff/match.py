@@ -210,6 +210,32 @@ def score_pair(
     )
 
 
+def core_key(f: ClaimForm) -> tuple[object, ...]:
+    """Everything scoring and classification read of a form, except time and event.
+
+    Two forms with equal core keys, intervals and events get the same scores and
+    verdicts against every other form, so the engine compares such forms once.
+    Action keys are sorted: token-set and token-sort ratios ignore word order, and
+    the head (the only order-dependent part) is kept separately.
+    """
+    d = f.data
+    a = d.action
+    return (
+        d.who,
+        d.who_names,
+        d.who_wide,
+        d.whom,
+        d.where,
+        tuple(sorted(a.content)),
+        a.head,
+        tuple(sorted(a.plain)),
+        d.positive,
+        d.past,
+        d.quantities,
+        d.names,
+    )
+
+
 # --------------------------------------------------------------------------- blocking
 
 
@@ -221,18 +247,38 @@ def block_keys(form: ClaimForm) -> list[tuple[str, str]]:
     return keys
 
 
+@dataclass
+class MatchStats:
+    """Work counters of one matching run (for scaling tests and benchmarks)."""
+
+    cells: int = 0
+    """Action comparisons made by the blocking step (cdist cells and direct calls)."""
+    candidates: int = 0
+    """Candidate pairs the blocking step proposed."""
+    scored: int = 0
+    """Pairs scored field by field (``score_pair`` calls)."""
+    pairs: int = 0
+    """Claim-form pairs whose verdict was looked up (after collapsing identical forms)."""
+
+
 class _Collector:
     def __init__(
-        self, forms: Sequence[ClaimForm], lex: LexiconIndex, options: CompareOptions
+        self,
+        forms: Sequence[ClaimForm],
+        lex: LexiconIndex,
+        options: CompareOptions,
+        include_self: bool = False,
     ) -> None:
         self.forms = forms
         self.lex = lex
         self.options = options
         self.cutoff = options.action_threshold * 100.0
+        self.include_self = include_self
         self.pairs: dict[Pair, float | None] = {}
+        self.cells = 0
 
     def add(self, i: int, j: int, did: float | None) -> None:
-        if i == j:
+        if i == j and not self.include_self:
             return
         if _disjoint(self.forms[i].names, self.forms[j].names):
             return  # different named objects: never the same thing (see opposite_pair)
@@ -250,6 +296,7 @@ class _Collector:
         strings_r = [self.forms[i].action.string for i in rows]
         strings_c = [self.forms[i].action.string for i in other]
         cells = len(rows) * len(other)
+        self.cells += cells
         if cells <= _SMALL_BLOCK:
             # A cdist call costs more than a few direct comparisons.
             for r, sr in enumerate(strings_r):
@@ -268,8 +315,10 @@ class _Collector:
             )
             if cols is None:
                 matrix = np.triu(matrix, 1)
-            for r, c in zip(*np.nonzero(matrix), strict=True):
-                self.add(rows[int(r)], other[int(c)], float(matrix[r, c]) / 100.0)
+            rs, cs = np.nonzero(matrix)
+            values = matrix[rs, cs].tolist()
+            for r, c, v in zip(rs.tolist(), cs.tolist(), values, strict=True):
+                self.add(rows[r], other[c], v / 100.0)
         # Lexicon opposites rarely share words ("supported" / "remained neutral"),
         # so they are paired through an index of the opposite-bearing keys.
         by_key_r = self._opposite_index(rows)
@@ -348,20 +397,40 @@ _LEVELS = 3
 
 
 def candidate_pairs(
-    forms: Sequence[ClaimForm], lex: LexiconIndex, options: CompareOptions
+    forms: Sequence[ClaimForm],
+    lex: LexiconIndex,
+    options: CompareOptions,
+    *,
+    keys: Sequence[Iterable[tuple[str, str]]] | None = None,
+    include_self: bool = False,
+    stats: MatchStats | None = None,
 ) -> dict[Pair, float | None]:
-    """Pairs worth scoring, with their action similarity when the blocking computed it.
+    """Pairs worth scoring (positions in ``forms``), with their action similarity
+    when the blocking computed it.
+
+    ``keys`` overrides the block keys of each form (default :func:`block_keys`);
+    with ``include_self`` a form is also paired with itself when it would be
+    paired with an identical copy of itself (used when each form stands for
+    many identical claims).
 
     Cost is the sum of the squared block sizes, each capped by ``max_block`` as
     far as the splitting keys allow, so it grows near-linearly with the corpus.
     """
     blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for f in forms:
-        for key in block_keys(f):
-            blocks[key].append(f.index)
-    collector = _Collector(forms, lex, options)
+    for pos, f in enumerate(forms):
+        for key in block_keys(f) if keys is None else keys[pos]:
+            blocks[key].append(pos)
+    collector = _Collector(forms, lex, options, include_self)
+    in_block: set[int] = set()
     for key in sorted(blocks):
         collector.block(blocks[key])
+        if include_self:
+            in_block.update(blocks[key])
+    for pos in sorted(in_block):
+        collector.dense([pos], [pos])
+    if stats is not None:
+        stats.cells += collector.cells
+        stats.candidates += len(collector.pairs)
     return collector.pairs
 
 
