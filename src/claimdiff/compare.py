@@ -769,6 +769,14 @@ def compare(corpus: Corpus, options: CompareOptions = DEFAULT_OPTIONS) -> Report
     return _analyse(corpus, options).report
 
 
+def compare_with_stats(
+    corpus: Corpus, options: CompareOptions = DEFAULT_OPTIONS
+) -> tuple[Report, MatchStats]:
+    """:func:`compare`, plus the matching work counters (how the cost scales)."""
+    an = _analyse(corpus, options)
+    return an.report, an.stats
+
+
 # --------------------------------------------------------------------------- explain
 
 
