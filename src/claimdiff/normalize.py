@@ -71,11 +71,16 @@ def _tokens(text: str) -> tuple[str, ...]:
     every other punctuation mark separates tokens ("Nagorno-Karabakh" → two tokens).
     """
     t = strip_accents(text).casefold().replace("\u2019", "'").replace("`", "'")
-    t = t.replace("can't", "can not").replace("won't", "will not")
-    t = _NT_RE.sub(" not", t)
-    t = _POSSESSIVE_RE.sub("", t)
-    t = _ABBREV_DOT_RE.sub("", t)
-    t = _THOUSANDS_RE.sub("", t)
+    # Each rewrite needs its trigger character; most phrases have none of them.
+    apostrophe = "'" in t
+    if apostrophe:
+        t = t.replace("can't", "can not").replace("won't", "will not")
+        t = _NT_RE.sub(" not", t)
+        t = _POSSESSIVE_RE.sub("", t)
+    if apostrophe or "." in t:
+        t = _ABBREV_DOT_RE.sub("", t)
+    if "," in t:
+        t = _THOUSANDS_RE.sub("", t)
     return tuple(_TOKEN_RE.findall(t))
 
 
@@ -248,6 +253,31 @@ def _is_content(tok: str) -> bool:
     return not (len(tok) > 4 and tok.endswith("ly") and tok not in _LY_KEEP)
 
 
+_TOKEN_INFO: dict[str, tuple[str, str | None, bool]] = {}
+_TOKEN_INFO_MAX = 262144
+
+
+def _token_info(tok: str) -> tuple[str, str | None, bool]:
+    """(comparison key, display lemma or None, whether the key is an action word).
+
+    Everything an action needs per token, computed once per distinct token: the
+    lemma is kept for display when the token is a content word and not a number,
+    the key when the key is a content word and not a number.
+    """
+    info = _TOKEN_INFO.get(tok)
+    if info is None:
+        if len(_TOKEN_INFO) >= _TOKEN_INFO_MAX:
+            _TOKEN_INFO.clear()  # bounded like the lru caches below it
+        key = lemma_key(tok)
+        content = _is_content(key)
+        info = _TOKEN_INFO[tok] = (
+            key,
+            lemma(tok) if content and not _is_number_token(tok) else None,
+            content and not _is_number_token(key),
+        )
+    return info
+
+
 # --------------------------------------------------------------------------- numbers
 
 _NUMBER_WORDS = {
@@ -283,12 +313,23 @@ def quantities(text: str) -> tuple[float, ...]:
     "in" / "since" / "by" ("in 2020"); "2000 troops" and "2,000" are quantities.
     Vague amounts ("hundreds", "dozens") are not numbers either.
     """
-    marked = re.sub(
-        r"\b(\d{1,3}(?:,\d{3})+)(\.\d+)?(?![\d,])",
-        lambda m: m.group(1).replace(",", "") + (m.group(2) or ".0"),
-        text,
-    )
-    toks = _tokens(marked)
+    marked = _GROUPED_RE.sub(_ungroup, text)
+    return _quantities_in(_tokens(marked))
+
+
+_DIGIT_RE = re.compile(r"\d")
+_GROUPED_RE = re.compile(r"\b(\d{1,3}(?:,\d{3})+)(\.\d+)?(?![\d,])")
+
+
+def _ungroup(m: re.Match[str]) -> str:
+    # "2,000" → "2000.0": a grouped number is a quantity, never a year.
+    return m.group(1).replace(",", "") + (m.group(2) or ".0")
+
+
+def _quantities_in(toks: Sequence[str]) -> tuple[float, ...]:
+    """The token loop of :func:`quantities` (``toks`` from the marked text)."""
+    if _NUMBER_FIRSTS.isdisjoint(toks) and not any(t[0].isdigit() for t in toks):
+        return ()
     found: list[float] = []
     i = 0
     while i < len(toks):
@@ -330,6 +371,10 @@ def quantities(text: str) -> tuple[float, ...]:
     return tuple(sorted(found))
 
 
+_NUMBER_FIRSTS = frozenset(_NUMBER_WORDS) | {"a", "one"}
+"""Word tokens that can start a quantity (besides digits)."""
+
+
 def _multiplier_follows(toks: Sequence[str], i: int) -> bool:
     return i + 1 < len(toks) and toks[i + 1] in _MULTIPLIERS
 
@@ -355,8 +400,7 @@ def proper_names(text: str) -> tuple[str, ...]:
         return ()  # the common case: nothing capitalised at all
     runs: list[str] = []
     current: list[str] = []
-    for n, m in enumerate(_WORD_RE.finditer(text)):
-        word = m.group(0)
+    for n, word in enumerate(_WORD_RE.findall(text)):
         if n > 0 and word[0].isupper():
             current.append(word.rstrip(".’'"))
             continue
@@ -435,8 +479,9 @@ class _PhraseTable:
 
     def longest(self, seq: Sequence[str], i: int) -> tuple[int, str] | None:
         for keys, value in self._by_first.get(seq[i], ()):
-            if _match_at(seq, i, keys):
-                return len(keys), value
+            n = len(keys)
+            if n == 1 or tuple(seq[i : i + n]) == keys:
+                return n, value
         return None
 
 
@@ -556,15 +601,20 @@ class LexiconIndex:
 
     def _raw_sequence(self, text: str) -> tuple[str, ...]:
         """Keys of ``text`` with hedges removed, cues as markers, stop words dropped."""
-        keys = [lemma_key(t) for t in _tokens(text)]
+        infos = [_token_info(t) for t in _tokens(text)]
+        return self._raw_from([i[0] for i in infos], [i[2] for i in infos])
+
+    def _raw_from(self, keys: Sequence[str], keep: Sequence[bool]) -> tuple[str, ...]:
+        """:meth:`_raw_sequence` of a text whose token keys are ``keys``."""
         out: list[str] = []
         special = self._phrase_firsts
+        if special.isdisjoint(keys):
+            return tuple(k for k, kept in zip(keys, keep, strict=True) if kept)
         i = 0
         while i < len(keys):
             if keys[i] not in special:
-                k = keys[i]
-                if _is_content(k) and not _is_number_token(k):
-                    out.append(k)
+                if keep[i]:
+                    out.append(keys[i])
                 i += 1
                 continue
             if self._contrast.longest(keys, i) is not None:
@@ -578,9 +628,8 @@ class LexiconIndex:
                 out.append(cue[1])
                 i += cue[0]
                 continue
-            k = keys[i]
-            if _is_content(k) and not _is_number_token(k):
-                out.append(k)
+            if keep[i]:
+                out.append(keys[i])
             i += 1
         return tuple(out)
 
@@ -588,70 +637,95 @@ class LexiconIndex:
         """Hedges, past markers and quantities of ``text`` (cached per distinct string)."""
         cached = self._facts.get(text)
         if cached is None:
-            cached = (self.hedges_in(text), self.past_markers_in(text), quantities(text))
-            self._facts[text] = cached
+            toks = _tokens(text)
+            keys = [_token_info(t)[0] for t in toks]
+            cached = self._facts[text] = self._facts_of(text, toks, keys)
         return cached
+
+    def _facts_of(
+        self, text: str, toks: Sequence[str], keys: Sequence[str]
+    ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[float, ...]]:
+        # Without a digit the quantity marking changes nothing: reuse the tokens.
+        if _DIGIT_RE.search(text):
+            nums = quantities(text)
+        elif _NUMBER_FIRSTS.isdisjoint(toks):
+            nums = ()
+        else:
+            nums = _quantities_in(toks)
+        return (self._scan(self._hedges, keys), self._scan(self._past, keys), nums)
 
     def hedges_in(self, text: str) -> tuple[str, ...]:
         """Hedge phrases found in ``text`` (folded), in order of appearance."""
-        return self._find(self._hedges, text)
+        return self.text_facts(text)[0]
 
     def past_markers_in(self, text: str) -> tuple[str, ...]:
         """Past / long-standing markers found in ``text`` ("traditionally")."""
-        return self._find(self._past, text)
+        return self.text_facts(text)[1]
 
     @staticmethod
-    def _find(table: _PhraseTable, text: str) -> tuple[str, ...]:
-        keys = [lemma_key(t) for t in _tokens(text)]
-        found: list[str] = []
-        if table.firsts.isdisjoint(keys):
+    def _scan(table: _PhraseTable, keys: Sequence[str]) -> tuple[str, ...]:
+        """Phrases of ``table`` in ``keys``, leftmost-longest, in order."""
+        firsts = table.firsts
+        if firsts.isdisjoint(keys):
             return ()
+        found: list[str] = []
         i = 0
         while i < len(keys):
-            hedge = table.longest(keys, i)
-            if hedge is not None:
-                found.append(hedge[1])
-                i += hedge[0]
+            hit = table.longest(keys, i) if keys[i] in firsts else None
+            if hit is not None:
+                found.append(hit[1])
+                i += hit[0]
             else:
                 i += 1
         return tuple(found)
 
     def action(self, text: str) -> Action:
-        """Normal form of a ``did`` phrase (cached per distinct string)."""
+        """Normal form of a ``did`` phrase (cached per distinct string).
+
+        One tokenisation serves the action, its lemmas and the text's hedges,
+        past markers and quantities (:meth:`text_facts` is filled on the way).
+        """
         cached = self._cache.get(text)
         if cached is not None:
             return cached
-        raw = self._raw_sequence(text)
-        mapped: list[str] = []
+        toks = _tokens(text)
+        infos = [_token_info(t) for t in toks]
+        keys = [i[0] for i in infos]
+        raw = self._raw_from(keys, [i[2] for i in infos])
+        if text not in self._facts:
+            self._facts[text] = self._facts_of(text, toks, keys)
         class_firsts = self._classes.firsts
-        i = 0
-        while i < len(raw):
-            if raw[i] not in class_firsts:
-                mapped.append(raw[i])
-                i += 1
-                continue
-            hit = self._classes.longest(raw, i)
-            if hit is not None:
-                mapped.append(hit[1])
-                i += hit[0]
-            else:
-                mapped.append(raw[i])
-                i += 1
-        mapped = [t for t in mapped if t not in self._light]
+        if class_firsts.isdisjoint(raw):
+            mapped = list(raw)
+        else:
+            mapped = []
+            i = 0
+            while i < len(raw):
+                if raw[i] not in class_firsts:
+                    mapped.append(raw[i])
+                    i += 1
+                    continue
+                hit = self._classes.longest(raw, i)
+                if hit is not None:
+                    mapped.append(hit[1])
+                    i += hit[0]
+                else:
+                    mapped.append(raw[i])
+                    i += 1
+        light = self._light
+        mapped = [t for t in mapped if t not in light]
         cues = tuple(t[len(NEG) :].replace("_", " ") for t in mapped if t.startswith(NEG))
-        content = tuple(t for t in mapped if not t.startswith(NEG))
-        lemmas = tuple(
-            lemma(t) for t in _tokens(text) if _is_content(lemma_key(t)) and not _is_number_token(t)
-        )
+        content = tuple(t for t in mapped if not t.startswith(NEG)) if cues else tuple(mapped)
+        plain = frozenset(_unnegated(mapped)) if cues else frozenset(mapped)
         result = Action(
             text=text,
-            lemmas=lemmas,
+            lemmas=tuple(i[1] for i in infos if i[1] is not None),
             sequence=tuple(mapped),
             content=content,
             head=content[0] if content else "",
             cues=cues,
-            plain=frozenset(_unnegated(mapped)),
-            opposable=frozenset(_unnegated(mapped)) & self.opposite_tokens,
+            plain=plain,
+            opposable=plain & self.opposite_tokens,
         )
         self._cache[text] = result
         return result
@@ -1060,6 +1134,7 @@ def alias_mapping(corpus: Corpus) -> dict[str, list[str]]:
 
 def _content_key(claim: Claim) -> tuple[object, ...]:
     """Every claim field the canonical form depends on (claims equal here share a form)."""
+    iv = claim.when.interval if claim.when is not None else None
     return (
         claim.who,
         claim.did,
@@ -1069,8 +1144,28 @@ def _content_key(claim: Claim) -> tuple[object, ...]:
         claim.event,
         claim.quote,
         claim.negated,
-        claim.when.interval if claim.when is not None else None,
+        # The dates, not the Interval: hashing a dataclass runs Python code.
+        None if iv is None else (iv.start, iv.end),
     )
+
+
+_Facts = tuple[tuple[str, ...], tuple[str, ...], tuple[float, ...]]
+
+
+@dataclass(frozen=True)
+class _DidParts:
+    """Everything a claim's form takes from its ``did`` phrase (once per phrase)."""
+
+    action: Action
+    names: tuple[str, ...]
+    family: str
+    hedges: tuple[str, ...]
+    """Distinct hedges, in order of appearance."""
+    past: tuple[str, ...]
+    quantities: tuple[float, ...]
+    """Distinct, sorted."""
+    flips: bool
+    """Odd number of negation cues."""
 
 
 class _Parts:
@@ -1080,9 +1175,11 @@ class _Parts:
         self.entities = entities
         self.lex = lex
         self._actors: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {}
-        self._targets: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {}
-        self._dids: dict[str, tuple[Action, tuple[str, ...], str]] = {}
+        self._targets: dict[tuple[str, ...], tuple[tuple[str, ...], tuple[str, ...], _Facts]] = {}
+        self._dids: dict[str, _DidParts] = {}
         self._ids: dict[str, str] = {}
+        self._speakers: dict[tuple[str, ...], tuple[str, ...]] = {(): ()}
+        self._events: dict[str, str] = {}
 
     def entity_id(self, name: str) -> str:
         eid = self._ids.get(name)
@@ -1101,23 +1198,47 @@ class _Parts:
             self._actors[who] = got
         return got
 
-    def targets(self, whom: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
-        """(ids, names) of a ``whom`` list."""
+    def targets(self, whom: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...], _Facts]:
+        """(ids, names, text facts of the joined names) of a ``whom`` list."""
         got = self._targets.get(whom)
         if got is None:
             ents = [self.entities.resolve(n) for n in whom]
-            got = (tuple(sorted({e.id for e in ents})), tuple(sorted({e.name for e in ents})))
+            got = (
+                tuple(sorted({e.id for e in ents})),
+                tuple(sorted({e.name for e in ents})),
+                self.lex.text_facts(" ".join(whom)) if whom else ((), (), ()),
+            )
             self._targets[whom] = got
         return got
 
-    def did(self, did: str) -> tuple[Action, tuple[str, ...], str]:
-        """(action, ids of the names inside it, family) of a ``did`` phrase."""
+    def speakers(self, said_by: tuple[str, ...]) -> tuple[str, ...]:
+        got = self._speakers.get(said_by)
+        if got is None:
+            got = self._speakers[said_by] = tuple(sorted({self.entity_id(n) for n in said_by}))
+        return got
+
+    def event(self, label: str) -> str:
+        got = self._events.get(label)
+        if got is None:
+            got = self._events[label] = fold(label)
+        return got
+
+    def did(self, did: str) -> _DidParts:
+        """The pieces of a ``did`` phrase: action, names inside it, family, text facts."""
         got = self._dids.get(did)
         if got is None:
-            action = self.lex.action(did)
-            names = tuple(sorted({self.entity_id(n) for n in proper_names(did)}))
-            got = (action, names, self.lex.family(action.head))
-            self._dids[did] = got
+            lex = self.lex
+            action = lex.action(did)
+            hedges, past, nums = lex.text_facts(did)
+            got = self._dids[did] = _DidParts(
+                action=action,
+                names=tuple(sorted({self.entity_id(n) for n in proper_names(did)})),
+                family=lex.family(action.head),
+                hedges=tuple(dict.fromkeys(hedges)),
+                past=tuple(dict.fromkeys(past)),
+                quantities=tuple(sorted(set(nums))),
+                flips=len(action.cues) % 2 == 1,
+            )
         return got
 
 
@@ -1126,16 +1247,19 @@ def form_data(
 ) -> FormData:
     """Canonical form of one claim's content, given the entity table and lexicon."""
     parts = parts or _Parts(entities, lex)
-    action, names, family = parts.did(claim.did)
+    d = parts.did(claim.did)
     who, who_names, who_wide = parts.actors(claim.who)
-    whom, whom_names = parts.targets(claim.whom)
-    hedges, past, nums = lex.text_facts(claim.did)
-    if claim.whom:
-        nums = nums + lex.text_facts(" ".join(claim.whom))[2]
+    whom, whom_names, whom_facts = parts.targets(claim.whom)
+    hedges, past, nums = d.hedges, d.past, d.quantities
+    if whom_facts[2]:
+        nums = tuple(sorted(set(nums + whom_facts[2])))
     if claim.quote:
         q_hedges, q_past, q_nums = lex.text_facts(claim.quote)
-        hedges, past = hedges + q_hedges, past + q_past
-        nums = nums or q_nums
+        if q_hedges:
+            hedges = tuple(dict.fromkeys(hedges + q_hedges))
+        if q_past:
+            past = tuple(dict.fromkeys(past + q_past))
+        nums = nums or tuple(sorted(set(q_nums)))
     return FormData(
         who=who,
         who_names=who_names,
@@ -1143,16 +1267,16 @@ def form_data(
         whom=whom,
         whom_names=whom_names,
         where=parts.entity_id(claim.where) if claim.where else None,
-        said_by=tuple(sorted({parts.entity_id(n) for n in claim.said_by})),
-        event=fold(claim.event) if claim.event else None,
-        action=action,
-        positive=not (claim.negated ^ (len(action.cues) % 2 == 1)),
-        hedges=tuple(dict.fromkeys(hedges)),
-        past=tuple(dict.fromkeys(past)),
-        quantities=tuple(sorted(set(nums))),
+        said_by=parts.speakers(claim.said_by),
+        event=parts.event(claim.event) if claim.event else None,
+        action=d.action,
+        positive=not (claim.negated ^ d.flips),
+        hedges=hedges,
+        past=past,
+        quantities=nums,
         interval=claim.when.interval if claim.when is not None else None,
-        names=names,
-        family=family,
+        names=d.names,
+        family=d.family,
     )
 
 
@@ -1172,13 +1296,17 @@ def normalize_corpus(corpus: Corpus, options: CompareOptions) -> NormalizedCorpu
     lex = LexiconIndex(corpus.lexicon)
     claims = sorted(corpus.claims(), key=lambda c: c.ref)
     names: list[str] = []
+    dids: Counter[str] = Counter()
     for c in claims:
         names.extend(c.who)
         names.extend(c.whom)
         names.extend(c.said_by)
         if c.where:
             names.append(c.where)
-        names.extend(proper_names(c.did))
+        dids[c.did] += 1
+    for did, n in dids.items():
+        # Once per claim, as written: the counts choose each entity's display name.
+        names.extend(proper_names(did) * n)
     entities = EntityTable(names, alias_mapping(corpus), lex.role_phrases, options.actor_threshold)
     shared: dict[tuple[object, ...], FormData] = {}
     parts = _Parts(entities, lex)
