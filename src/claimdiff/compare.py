@@ -17,8 +17,8 @@ import contextlib
 import enum
 import gc
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -316,7 +316,7 @@ class _Analysis:
     lexicon: LexiconIndex
     form_of: Sequence[int]
     """Claim index → id of its comparison form (claims identical in all that is compared)."""
-    paired: frozenset[tuple[int, int]]
+    paired: Collection[tuple[int, int]]
     """Comparison-form pairs the blocking step proposed (``(s, s)``: copies of one form)."""
     decisions: Mapping[tuple[int, int], Decision]
     report: Report
@@ -361,9 +361,18 @@ def _canonical(
     values: Sequence[tuple[str, Claim]], article_order: Mapping[str, tuple[int, str, str]]
 ) -> str:
     """Most common wording (casefolded count), ties to the earliest article, then ref."""
+    first = values[0][0] if values else ""
+    if all(v == first for v, _ in values):
+        return first  # one wording (the usual case): nothing to count
     counts = Counter(v.casefold() for v, _ in values if v)
     if not counts:
         return ""
+    top = max(counts.values())
+    leaders = [k for k, n in counts.items() if n == top]
+    if len(leaders) == 1:
+        spellings = {v for v, _ in values if v and v.casefold() == leaders[0]}
+        if len(spellings) == 1:
+            return spellings.pop()  # no tie to break
     best = min(
         ((v, c) for v, c in values if v),
         key=lambda vc: (-counts[vc[0].casefold()], article_order[vc[1].article_id], vc[1].ref),
@@ -388,6 +397,15 @@ def _gc_paused() -> Iterator[None]:
 
     The engine allocates millions of small acyclic objects on top of a corpus of
     millions more; every collection would walk all of them again.
+
+    On the way out, the objects created meanwhile would all sit in the youngest
+    generation, and the first allocation after re-enabling would walk them (about
+    a second at 100,000 claims). ``gc.freeze()`` followed by ``gc.unfreeze()``
+    moves them straight to the oldest generation instead, in constant time: they
+    stay collectable (cyclic garbage among them goes at the next full collection),
+    nothing is left frozen. When the caller had frozen objects of its own
+    (``gc.get_freeze_count() > 0``, e.g. a pre-fork server), ``unfreeze`` would
+    undo that, so the collector is simply re-enabled.
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -395,6 +413,9 @@ def _gc_paused() -> Iterator[None]:
         yield
     finally:
         if enabled:
+            if gc.get_freeze_count() == 0:
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
 
 
@@ -428,10 +449,13 @@ class _Forms:
         by_core: dict[tuple[object, ...], int] = {}
         by_data: dict[int, int] = {}
         for f in forms:
-            s = by_data.get(id(f.data))
+            d = f.data
+            s = by_data.get(id(d))
             if s is None:
                 ck = core_key(f)
-                key = (ck, f.interval, f.event)
+                iv = d.interval
+                # Dates rather than the Interval: a dataclass hashes in Python.
+                key = (ck, None if iv is None else (iv.start, iv.end), d.event)
                 s = by_key.get(key)
                 if s is None:
                     s = by_key[key] = len(out.reps)
@@ -445,7 +469,7 @@ class _Forms:
                     out.core_of.append(c)
                     out.forms_of_core[c].append(s)
                     out.core_keys[c].update(block_keys(f))
-                by_data[id(f.data)] = s
+                by_data[id(d)] = s
             out.form_of.append(s)
         return out
 
@@ -493,9 +517,13 @@ def _analyse_all(corpus: Corpus, options: CompareOptions) -> _Analysis:
     reps, core_of = cf.reps, cf.core_of
     for a, b in cf.pairs(core_pairs):
         fa, fb = reps[a], reps[b]
-        ia, ib = fa.interval, fb.interval
-        overlap = 0 if ia is None or ib is None else (1 if ia.overlaps(ib) else 2)
-        key = (core_of[a], core_of[b], overlap, fa.event, fb.event)
+        da, db = fa.data, fb.data
+        ia, ib = da.interval, db.interval
+        if ia is None or ib is None:
+            overlap = 0
+        else:
+            overlap = 1 if ia.start <= ib.end and ib.start <= ia.end else 2
+        key = (core_of[a], core_of[b], overlap, da.event, db.event)
         hit = known.get(key)
         if hit is None:
             ps = score_pair(fa, fb, lex)
@@ -581,7 +609,8 @@ def _analyse_all(corpus: Corpus, options: CompareOptions) -> _Analysis:
         kinds_of[ua].add(kind)
         kinds_of[ub].add(kind)
 
-    drafts = []
+    refs = [f.claim.ref for f in forms]
+    drafts: list[tuple[tuple[str, str, str, str], list[ClaimForm], list[_Outcome], Any]] = []
     for ugroup in unit_groups:
         members = sorted(i for u in ugroup for i in units[u])
         mf = [forms[i] for i in members]
@@ -606,31 +635,31 @@ def _analyse_all(corpus: Corpus, options: CompareOptions) -> _Analysis:
             status = Status.CORROBORATED
         else:
             status = Status.UNIQUE
+        claim_refs = tuple([refs[i] for i in members])
         sort_key = (
             when.start.isoformat() if when else "9999",
             who.casefold(),
             did.casefold(),
-            mf[0].ref,
+            claim_refs[0],
         )
         drafts.append(
             (
                 sort_key,
                 mf,
                 group_links,
-                Statement(
-                    id="",
-                    claims=tuple(f.ref for f in mf),
-                    who=who,
-                    did=did,
-                    whom=whom,
-                    when=when,
-                    articles=articles,
-                    independent_sources=len(_origins(mf, source_of)),
-                    status=status,
-                    kinds=tuple(k for k in KIND_ORDER if k in kinds),
-                    hedged=tuple(f.ref for f in mf if f.hedged),
-                    score=min(ps.score for ps, _ in group_links) if group_links else 1.0,
-                ),
+                {
+                    "claims": claim_refs,
+                    "who": who,
+                    "did": did,
+                    "whom": whom,
+                    "when": when,
+                    "articles": articles,
+                    "independent_sources": len(_origins(mf, source_of)),
+                    "status": status,
+                    "kinds": tuple(k for k in KIND_ORDER if k in kinds),
+                    "hedged": tuple([refs[f.index] for f in mf if f.data.hedges]),
+                    "score": min(ps.score for ps, _ in group_links) if group_links else 1.0,
+                },
             )
         )
     drafts.sort(key=lambda d: d[0])
@@ -638,7 +667,7 @@ def _analyse_all(corpus: Corpus, options: CompareOptions) -> _Analysis:
     statement_of: dict[int, str] = {}
     agreements: list[Agreement] = []
     for n, (_, mf, group_links, draft) in enumerate(drafts, 1):
-        st = replace(draft, id=f"S{n}")
+        st = Statement(id=f"S{n}", **draft)
         statements.append(st)
         for f in mf:
             statement_of[f.index] = st.id
@@ -672,7 +701,7 @@ def _analyse_all(corpus: Corpus, options: CompareOptions) -> _Analysis:
         options=options,
         source_groups=copies,
     )
-    return _Analysis(forms, lex, cf.form_of, frozenset(outcome), decisions, report, stats)
+    return _Analysis(forms, lex, cf.form_of, outcome.keys(), decisions, report, stats)
 
 
 def _rounded(sims: Iterable[tuple[str, float]]) -> tuple[tuple[str, float], ...]:
