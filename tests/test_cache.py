@@ -201,3 +201,22 @@ def test_none_and_bad_names_are_refused(tmp_path: Path) -> None:
         store.get("../escape", content_key(b"a"))
     with pytest.raises(ValueError):
         store.get("article", b"ab")
+
+
+def test_put_pickled_stores_what_put_would(tmp_path: Path) -> None:
+    store = Cache(tmp_path)
+    key = content_key(b"pack")
+    store.put_pickled("pack", key, pickle.dumps(("keys", (1, 2, 3)), pickle.HIGHEST_PROTOCOL))
+    assert Cache(tmp_path).get("pack", key) == ("keys", (1, 2, 3))
+    other = content_key(b"other")
+    store.put("pack", other, ("keys", (1, 2, 3)))
+    assert store.path("pack", key).read_bytes() == store.path("pack", other).read_bytes()
+
+
+def test_put_pickled_garbage_is_a_miss_and_disabled_writes_nothing(tmp_path: Path) -> None:
+    store = Cache(tmp_path)
+    key = content_key(b"pack")
+    store.put_pickled("pack", key, b"\x80\x05not a pickle")
+    assert store.get("pack", key) is None
+    Cache(tmp_path / "off", enabled=False).put_pickled("pack", key, pickle.dumps(1))
+    assert not (tmp_path / "off").exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,14 @@ from claimdiff.load import (
 from claimdiff.model import DecisionKind, Interval, Location
 
 VALID = Path(__file__).parent / "data" / "valid"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """load_corpus caches by default: keep it away from the user's cache."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CLAIMDIFF_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+        yield
 
 
 @pytest.fixture(scope="module")

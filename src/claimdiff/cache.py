@@ -187,12 +187,22 @@ class Cache:
             raise ValueError("None cannot be cached: it means 'miss'")
         if not self.enabled:
             return
-        path = self.path(namespace, key)
         try:
             payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception:  # an unpicklable value is a bug in the caller, but not fatal
             self.stats.errors += 1
             return
+        self.put_pickled(namespace, key, payload)
+
+    def put_pickled(self, namespace: str, key: bytes, payload: bytes) -> None:
+        """Store a value already pickled (e.g. by a worker process), saving a second pickling.
+
+        ``payload`` must be ``pickle.dumps`` of a value other than ``None``; bytes
+        that do not unpickle are a miss on reading, like any corrupt entry.
+        """
+        if not self.enabled:
+            return
+        path = self.path(namespace, key)
         data = MAGIC + hashlib.blake2b(payload, digest_size=_SUM).digest() + payload
         try:
             self._write(path, data)
@@ -220,8 +230,13 @@ class Cache:
         except FileExistsError:
             fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
         try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
+            try:
+                # os.write, not a file object: nothing to buffer, and one syscall.
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view) :]
+            finally:
+                os.close(fd)
             os.replace(tmp, path)
         except BaseException:
             _remove(Path(tmp))

@@ -20,18 +20,36 @@ capped by a node budget proportional to the file size.
 from __future__ import annotations
 
 import codecs
+import collections
+import contextlib
+import dataclasses
+import datetime as dt
 import difflib
+import functools
+import gc
+import hashlib
+import io
+import multiprocessing
+import multiprocessing.context
 import os
+import pickle
 import re
 import stat
-from collections.abc import Iterator, Sequence
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from claimdiff import validate
+from claimdiff import __version__, validate
+from claimdiff.cache import Cache, combine, content_key
 from claimdiff.errors import ClaimdiffError
 from claimdiff.model import (
     Alias,
@@ -51,20 +69,26 @@ from claimdiff.timeparse import parse_time
 from claimdiff.validate import DecisionEntry, one_line
 
 __all__ = [
+    "LIBYAML",
     "MAX_DEPTH",
     "MAX_FILE_BYTES",
     "RESERVED_FILES",
     "LoadResult",
     "ParsedFile",
     "SkippedFile",
+    "corpus_fingerprint",
     "load_claim_file",
     "load_corpus",
+    "loader_version",
     "parse_aliases",
     "parse_claim_file",
     "parse_decisions",
     "parse_lexicon",
     "string_typed_document",
 ]
+
+LIBYAML: bool = bool(yaml.__with_libyaml__)
+"""Whether PyYAML has libyaml; without it parsing is about 10x slower (tell the user)."""
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 """Files larger than this are refused (``too-large``) without being read."""
@@ -1053,46 +1077,758 @@ def _attach_text(
     return article, validate.check_quotes(article, f"'{written}'")
 
 
-def load_corpus(root: str | os.PathLike[str], *, use_cache: bool = True) -> LoadResult:
+# --------------------------------------------------------------------------- parsing many files
+#
+# A cold load of a large corpus parses in worker processes; a warm one reads the
+# parse cache. Both move parse results as *compact tuples* of primitives, not as
+# the model's dataclasses: pickling a ParsedFile tree costs about as much as
+# parsing it, the tuples a fraction of that. The codec below must round-trip
+# exactly (tests/test_load_parallel.py checks every field).
+
+_Enc = tuple[Any, ...]
+
+SEQUENTIAL_MAX_FILES = 200
+"""Corpora with fewer claim files than this are parsed in this process (a pool costs more)."""
+SEQUENTIAL_MAX_BYTES = 2 * 1024 * 1024
+"""... and so are corpora with fewer bytes of claim files than this."""
+MAX_WORKERS = 8
+_GROUP_SPLIT = 4
+"""A file starts a new group when the first byte of its name's digest is below this (1 in 64)."""
+_PROGRESS_EVERY = 0.05
+_PACKS = "parse-pack"
+_INDEX = "parse-index"
+
+
+def _enc_time(spec: TimeSpec | None) -> _Enc | None:
+    if spec is None:
+        return None
+    iv = spec.interval
+    if iv is None:
+        return (spec.text, spec.how)
+    return (spec.text, spec.how, iv.start.toordinal(), iv.end.toordinal())
+
+
+_FIELD_NAMES = tuple(dict.fromkeys((*ARTICLE_FIELDS, *CLAIM_FIELDS)))
+_FIELD_INDEX = {name: i for i, name in enumerate(_FIELD_NAMES)}
+
+
+def _enc_locs(path: str, locs: tuple[tuple[str, Location], ...]) -> _Enc:
+    """Field locations as a flat ``(field number, line, col, ...)`` tuple."""
+    flat: list[int] = []
+    for name, loc in locs:
+        index = _FIELD_INDEX.get(name)
+        if index is None or loc.path != path:
+            raise _NotCompact
+        flat += (index, loc.line, loc.col)
+    return tuple(flat)
+
+
+class _NotCompact(Exception):
+    """A value the compact form cannot hold (a location in another file); sent as is."""
+
+
+def _encode(pf: ParsedFile) -> _Enc:
+    """``pf`` as nested tuples of primitives (``("raw", pf)`` in the rare case it cannot be)."""
+    try:
+        return _encode_compact(pf)
+    except _NotCompact:
+        return ("raw", pf)
+
+
+def _encode_compact(pf: ParsedFile) -> _Enc:
+    path = pf.path
+    problems = tuple((p.path, p.line, p.col, p.is_error, p.code, p.message) for p in pf.problems)
+    art = pf.article
+    if art is None:
+        return (path, pf.claims, problems, None)
+    if art.loc.path != path:
+        raise _NotCompact
+    claims = []
+    for c in art.claims:
+        if c.loc.path != path or c.article_id != art.id:
+            raise _NotCompact
+        claims.append(
+            (
+                c.id,
+                c.who,
+                c.did,
+                c.loc.line,
+                c.loc.col,
+                c.whom,
+                _enc_time(c.when),
+                c.where,
+                c.negated,
+                c.said_by,
+                c.event,
+                c.quote,
+                c.tags,
+                c.note,
+                _enc_locs(path, c.field_locs),
+            )
+        )
+    article = (
+        art.id,
+        art.title,
+        art.source,
+        art.loc.line,
+        art.loc.col,
+        art.outlet,
+        art.url,
+        _enc_time(art.published),
+        art.author,
+        art.text_path,
+        art.text,
+        tuple(claims),
+        _enc_locs(path, art.field_locs),
+    )
+    return (path, pf.claims, problems, article)
+
+
+def _dumps(value: Any) -> bytes:
+    """Pickle a tree of tuples without the memo: 3x faster both ways, for acyclic values only."""
+    buf = io.BytesIO()
+    pickler = pickle.Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True  # no memo; our values are trees, which is all it requires
+    pickler.dump(value)
+    return buf.getvalue()
+
+
+_new = object.__new__
+_set = object.__setattr__
+_PLAIN_DATACLASSES = all(
+    not hasattr(cls, "__slots__") and not hasattr(cls, "__post_init__") for cls in (Location, Claim)
+)
+
+
+def _location_maker() -> Callable[[str, int, int], Location]:
+    """The fastest way to build a Location that equals ``Location(path, line, col)``.
+
+    A frozen dataclass's ``__init__`` sets each field through
+    ``object.__setattr__``; setting the instance dict at once is twice as fast,
+    and a warm load builds 600,000 locations. Checked to be equivalent at import
+    (and by the tests); if the model ever stops being a plain dataclass, the
+    constructor is used.
+    """
+
+    def fast(path: str, line: int, col: int) -> Location:
+        loc: Location = _new(Location)
+        _set(loc, "__dict__", {"path": path, "line": line, "col": col})
+        return loc
+
+    if _PLAIN_DATACLASSES and [f.name for f in dataclasses.fields(Location)] == [
+        "path",
+        "line",
+        "col",
+    ]:
+        probe = fast("p", 1, 2)
+        if probe == Location("p", 1, 2) and hash(probe) == hash(Location("p", 1, 2)):
+            return fast
+    return Location
+
+
+_make_location = _location_maker()
+
+
+class _Decoder:
+    """Rebuilds ParsedFiles; shares equal TimeSpecs (a corpus repeats a few thousand)."""
+
+    def __init__(self) -> None:
+        self._times: dict[_Enc, TimeSpec] = {}
+
+    def time(self, enc: _Enc | None) -> TimeSpec | None:
+        if enc is None:
+            return None
+        spec = self._times.get(enc)
+        if spec is None:
+            if len(enc) == 2:
+                spec = TimeSpec(enc[0], None, enc[1])
+            else:
+                start, end = dt.date.fromordinal(enc[2]), dt.date.fromordinal(enc[3])
+                spec = TimeSpec(enc[0], Interval(start, end), enc[1])
+            self._times[enc] = spec
+        return spec
+
+    def __call__(self, enc: _Enc) -> ParsedFile:
+        if enc[0] == "raw":
+            raw: ParsedFile = enc[1]
+            return raw
+        path, n_claims, problems, art = enc
+        probs = tuple(
+            Problem(p, line, col, ERROR if err else WARNING, code, msg)
+            for p, line, col, err, code, msg in problems
+        )
+        if art is None:
+            return ParsedFile(path, None, probs, n_claims)
+        (
+            aid,
+            title,
+            source,
+            line,
+            col,
+            outlet,
+            url,
+            pub,
+            author,
+            text_path,
+            text,
+            claims,
+            flocs,
+        ) = art
+        time_of = self.time
+        mk = _make_location
+        built = []
+        for (
+            cid,
+            who,
+            did,
+            cline,
+            ccol,
+            whom,
+            when,
+            where,
+            negated,
+            said_by,
+            event,
+            quote,
+            tags,
+            note,
+            cflocs,
+        ) in claims:
+            built.append(
+                Claim(
+                    aid,
+                    cid,
+                    who,
+                    did,
+                    mk(path, cline, ccol),
+                    whom,
+                    None if when is None else time_of(when),
+                    where,
+                    negated,
+                    said_by,
+                    event,
+                    quote,
+                    tags,
+                    note,
+                    _dec_locs(path, cflocs),
+                )
+            )
+        article = Article(
+            aid,
+            title,
+            source,
+            mk(path, line, col),
+            outlet,
+            url,
+            time_of(pub),
+            author,
+            text_path,
+            text,
+            tuple(built),
+            _dec_locs(path, flocs),
+        )
+        return ParsedFile(path, article, probs, n_claims)
+
+
+def _dec_locs(path: str, flat: _Enc) -> tuple[tuple[str, Location], ...]:
+    names = _FIELD_NAMES
+    mk = _make_location
+    it = iter(flat)
+    return tuple([(names[n], mk(path, line, col)) for n, line, col in zip(it, it, it, strict=True)])
+
+
+@functools.cache
+def loader_version() -> str:
+    """What parse results depend on besides the bytes: this code, the model, the YAML library.
+
+    Hashes the source of the modules that shape a parse result, so an entry
+    written by other code (even at the same version number, e.g. while
+    developing) is never read back.
+    """
+    from claimdiff import errors, model, timeparse
+
+    h = hashlib.blake2b(digest_size=12)
+    for mod in (sys.modules[__name__], model, timeparse, validate, errors):
+        try:
+            h.update(Path(mod.__file__ or "").read_bytes())
+        except OSError:
+            h.update(f"{mod.__name__} {__version__}".encode())
+    for cls in (ParsedFile, Article, Claim, Location, TimeSpec, Problem):
+        h.update(repr([f.name for f in dataclasses.fields(cls)]).encode())
+    h.update(f"pyyaml {yaml.__version__} libyaml {LIBYAML}".encode())
+    return h.hexdigest()
+
+
+_Item = tuple[str, str, "bytes | None"]
+
+
+def _parse_items(items: Sequence[_Item]) -> list[ParsedFile]:
+    """Parse ``(display, fs_path, bytes or None to read them)`` items in order."""
+    out = []
+    for display, fs_path, data in items:
+        if data is None:
+            got = _read(fs_path, display)
+            if isinstance(got, Problem):
+                out.append(ParsedFile(display, None, (got,), 0))
+                continue
+            data = got
+        out.append(parse_claim_file(display, data))
+    return out
+
+
+def _worker_task(items: Sequence[_Item], keys: tuple[bytes, ...] | None) -> bytes:
+    """Run in a worker: parse a group, return it pickled as a cache pack ``(keys, encoded)``.
+
+    Pickled here so that the parent can store the very bytes it receives
+    without pickling them again (the executor's own pickling of bytes is a copy).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _dumps((keys, tuple(_encode(pf) for pf in _parse_items(items))))
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@dataclass(eq=False)
+class _Group:
+    """Consecutive claim files of one directory: the unit of a worker task and of a cache pack."""
+
+    files: list[_Found]
+    data: list[bytes | Problem | None]
+    keys: tuple[bytes, ...] | None = None
+    """Per-file content keys; ``None`` without cache or when a file could not be read."""
+    result: list[ParsedFile] | None = None
+
+    @property
+    def name(self) -> str:
+        return self.files[0].display
+
+    def pack_key(self) -> bytes | None:
+        return None if self.keys is None else combine(self.keys, loader_version(), "pack")
+
+    def items(self) -> list[_Item]:
+        return [
+            (f.display, f.fs_path, d if isinstance(d, bytes) else None)
+            for f, d in zip(self.files, self.data, strict=True)
+        ]
+
+    def size(self) -> int:
+        return sum(len(d) for d in self.data if isinstance(d, bytes))
+
+
+def _groups(files: Sequence[_Found]) -> list[_Group]:
+    """Split files into groups whose boundaries depend only on names.
+
+    A new group starts at each directory and, inside one, at files whose name
+    hashes low (about 1 in 64): adding or editing a file changes one group, so
+    one cache pack, not every pack after it.
+    """
+    groups: list[_Group] = []
+    last_dir: str | None = None
+    for f in files:
+        folder, _, name = f.display.rpartition("/")
+        split = hashlib.blake2b(name.encode(), digest_size=1).digest()[0] < _GROUP_SPLIT
+        if not groups or folder != last_dir or split:
+            groups.append(_Group([], []))
+            last_dir = folder
+        groups[-1].files.append(f)
+        groups[-1].data.append(None)
+    return groups
+
+
+class _Progress:
+    """Calls the caller's ``progress`` at most every ``_PROGRESS_EVERY`` seconds, and at the end."""
+
+    def __init__(self, callback: Callable[[int, int], None] | None, total: int) -> None:
+        self.callback = callback
+        self.total = total
+        self.done = 0
+        self.last = 0.0
+        if callback is not None:
+            callback(0, total)
+            self.last = time.monotonic()
+
+    def add(self, n: int) -> None:
+        self.done += n
+        if self.callback is None:
+            return
+        now = time.monotonic()
+        if now - self.last >= _PROGRESS_EVERY and self.done < self.total:
+            self.last = now
+            self.callback(self.done, self.total)
+
+    def finish(self) -> None:
+        if self.callback is not None:
+            self.callback(self.total, self.total)
+
+
+def _cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _mp_context() -> multiprocessing.context.BaseContext:
+    """``fork`` where it is safe and cheap (Linux, no other threads), else ``forkserver``."""
+    methods = multiprocessing.get_all_start_methods()
+    if sys.platform.startswith("linux") and "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
+        return multiprocessing.get_context("forkserver")
+    return multiprocessing.get_context("spawn")
+
+
+class _Scheduler:
+    """Parses groups of files: in this process, or also in a pool once there is enough work.
+
+    This process takes part: it parses groups from the back of the queue while
+    the workers take them from the front, and turns the workers' results back
+    into the model in between. On two cores one worker plus this process beats
+    two workers, because rebuilding the model here costs a quarter of parsing.
+    """
+
+    def __init__(
+        self, workers: int | None, store: Cache, decode: _Decoder, meter: _Progress
+    ) -> None:
+        self.store = store
+        self.decode = decode
+        self.meter = meter
+        self.queue: collections.deque[_Group] = collections.deque()
+        self.inflight: dict[Future[bytes], _Group] = {}
+        self.pool: ProcessPoolExecutor | None = None
+        self.broken = False
+        if workers is None:
+            self.workers = min(_cpu_count() - 1, MAX_WORKERS)
+            self.min_files, self.min_bytes = SEQUENTIAL_MAX_FILES, SEQUENTIAL_MAX_BYTES
+        else:
+            self.workers = workers if workers > 1 else 0
+            self.min_files, self.min_bytes = 0, 0
+        self.files = 0
+        self.bytes = 0
+
+    def add(self, group: _Group, size: int) -> None:
+        self.queue.append(group)
+        self.files += len(group.files)
+        self.bytes += size
+        if (
+            self.pool is None
+            and self.workers
+            and not self.broken
+            and self.files >= self.min_files
+            and self.bytes >= self.min_bytes
+        ):
+            self._start()
+        self._submit()
+
+    def _start(self) -> None:
+        try:
+            self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_mp_context())
+        except (OSError, ValueError, NotImplementedError, ImportError):
+            self.broken = True
+
+    def _submit(self) -> None:
+        if self.pool is None or self.broken:
+            return
+        while self.queue and len(self.inflight) < 2 * self.workers:
+            group = self.queue.popleft()
+            try:
+                future = self.pool.submit(_worker_task, group.items(), group.keys)
+            except (OSError, RuntimeError, BrokenProcessPool):
+                self.queue.appendleft(group)
+                self.broken = True
+                return
+            self.inflight[future] = group
+
+    def _collect(self, futures: Iterable[Future[bytes]]) -> None:
+        for future in futures:
+            group = self.inflight.pop(future)
+            try:
+                payload = future.result()
+                _keys, encoded = pickle.loads(payload)
+            except Exception:
+                # A worker died (the pool is then broken) or failed: this process
+                # redoes the group, and no more work goes to the pool; what it is
+                # already doing is still collected, so nothing has to be cancelled.
+                self.broken = True
+                self.queue.append(group)
+                continue
+            group.result = [self.decode(e) for e in encoded]
+            key = group.pack_key()
+            if key is not None:
+                self.store.put_pickled(_PACKS, key, payload)
+            self.meter.add(len(group.files))
+
+    def _shutdown(self, *, abort: bool = False) -> None:
+        """Stop the pool: after the work is done, or (``abort``) at once, on an interrupt."""
+        if self.pool is not None:
+            pool, self.pool = self.pool, None
+            pool.shutdown(wait=not abort, cancel_futures=abort)
+
+    def abort(self) -> None:
+        self._shutdown(abort=True)
+
+    def poll(self) -> None:
+        """Take in what the workers finished, without waiting."""
+        if self.inflight:
+            self._collect([f for f in self.inflight if f.done()])
+            self._submit()
+
+    def finish(self) -> None:
+        """Parse everything queued; returns when every group has its result."""
+        try:
+            while self.queue or self.inflight:
+                self.poll()
+                if self.queue:
+                    self._parse_here(self.queue.pop())
+                elif self.inflight:
+                    done, _ = wait(list(self.inflight), return_when=FIRST_COMPLETED)
+                    self._collect(done)
+                    self._submit()
+        except BaseException:
+            self._shutdown(abort=True)
+            raise
+        self._shutdown()
+
+    def _parse_here(self, group: _Group) -> None:
+        group.result = _parse_items(group.items())
+        key = group.pack_key()
+        if key is not None and self.store.enabled:
+            self.store.put_pickled(
+                _PACKS, key, _dumps((group.keys, tuple(_encode(pf) for pf in group.result)))
+            )
+        self.meter.add(len(group.files))
+
+
+def _parse_many(
+    files: Sequence[_Found],
+    root: str,
+    store: Cache,
+    progress: Callable[[int, int], None] | None,
+    workers: int | None,
+) -> list[ParsedFile]:
+    """Every claim file parsed, in ``files`` order: from the cache, in workers, or here.
+
+    With the cache, files are read here (their keys need the bytes) and the
+    groups that miss go to the workers while the rest is still being read.
+    """
+    groups = _groups(files)
+    meter = _Progress(progress, len(files))
+    decode = _Decoder()
+    scheduler = _Scheduler(workers, store, decode, meter)
+    missed = False
+    try:
+        if store.enabled:
+            version = loader_version()
+            index: dict[str, bytes] | None = None
+            for g in groups:
+                g.data = [_read(f.fs_path, f.display) for f in g.files]
+                if any(isinstance(d, Problem) for d in g.data):
+                    scheduler.add(g, g.size())  # not cached: unreadable files are rare
+                    continue
+                g.keys = tuple(
+                    content_key(d, f.display, version)
+                    for f, d in zip(g.files, g.data, strict=True)
+                    if isinstance(d, bytes)
+                )
+                key = g.pack_key()
+                assert key is not None
+                pack = _valid_pack(store.get(_PACKS, key), g.keys)
+                if pack is not None:
+                    g.result = [decode(e) for e in pack[1]]
+                    meter.add(len(g.files))
+                    scheduler.poll()
+                    continue
+                missed = True
+                if index is None:
+                    index = _read_index(store, root)
+                old = index.get(g.name)
+                old_pack = _valid_pack(store.get(_PACKS, old), None) if old else None
+                if old_pack is not None and _reuse(g, old_pack, decode, store):
+                    meter.add(len(g.files))
+                    continue
+                scheduler.add(g, g.size())
+        else:
+            # Files are read by whoever parses them; only the size decides.
+            if len(files) >= scheduler.min_files and _at_least(files, scheduler.min_bytes):
+                scheduler.min_bytes = 0
+            for g in groups:
+                scheduler.add(g, 0)
+        scheduler.finish()
+    except BaseException:
+        scheduler.abort()
+        raise
+    if missed:
+        _write_index(store, root, groups)
+    meter.finish()
+    out: list[ParsedFile] = []
+    for g in groups:
+        assert g.result is not None
+        out.extend(g.result)
+    return out
+
+
+def _at_least(files: Sequence[_Found], limit: int) -> bool:
+    """Whether the files hold at least ``limit`` bytes (stats only as many as needed)."""
+    total = 0
+    for f in files:
+        if total >= limit:
+            return True
+        with contextlib.suppress(OSError):
+            total += os.stat(f.fs_path).st_size
+    return total >= limit
+
+
+def _valid_pack(value: Any, keys: Sequence[bytes] | None) -> tuple[tuple[bytes, ...], _Enc] | None:
+    """A pack read from the cache, or ``None`` when it is not a pack (for these keys)."""
+    if (
+        isinstance(value, tuple)
+        and len(value) == 2
+        and isinstance(value[0], tuple)
+        and isinstance(value[1], tuple)
+        and len(value[0]) == len(value[1])
+        and (keys is None or value[0] == tuple(keys))
+    ):
+        return value
+    return None
+
+
+def _reuse(g: _Group, old: tuple[tuple[bytes, ...], _Enc], decode: _Decoder, store: Cache) -> bool:
+    """After an edit: take the group's unchanged files from its previous pack, parse the rest.
+
+    Declines (``False``) when most of the group changed: then it is parsed like
+    any other missed group, possibly in parallel.
+    """
+    assert g.keys is not None
+    known = dict(zip(old[0], old[1], strict=True))
+    if sum(1 for k in g.keys if k not in known) > len(g.keys) // 2:
+        return False
+    encoded = []
+    result = []
+    for f, d, file_key in zip(g.files, g.data, g.keys, strict=True):
+        enc = known.get(file_key)
+        if enc is None:
+            assert isinstance(d, bytes)
+            pf = parse_claim_file(f.display, d)
+            enc = _encode(pf)
+        else:
+            pf = decode(enc)
+        encoded.append(enc)
+        result.append(pf)
+    g.result = result
+    pack_key = g.pack_key()
+    assert pack_key is not None
+    store.put_pickled(_PACKS, pack_key, _dumps((g.keys, tuple(encoded))))
+    return True
+
+
+def _index_key(root: str) -> bytes:
+    return content_key(b"", loader_version(), "index", os.path.realpath(root), root)
+
+
+def _read_index(store: Cache, root: str) -> dict[str, bytes]:
+    """Which pack each group had last time (a hint: packs are still checked key by key)."""
+    value = store.get(_INDEX, _index_key(root))
+    if not isinstance(value, dict):
+        return {}
+    return {
+        k: v
+        for k, v in value.items()
+        if isinstance(k, str) and isinstance(v, bytes) and len(v) >= 4
+    }
+
+
+def _write_index(store: Cache, root: str, groups: Sequence[_Group]) -> None:
+    index = {}
+    for g in groups:
+        key = g.pack_key()
+        if key is not None:
+            index[g.name] = key
+    if index:
+        store.put(_INDEX, _index_key(root), index)
+
+
+def load_corpus(
+    root: str | os.PathLike[str],
+    *,
+    use_cache: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
+) -> LoadResult:
     """Load every claim file and reserved file under ``root``.
 
     ``problems`` holds every problem of every file; ``corpus`` only the files
     without errors, so that a caller may choose to go on without the rest
-    (``skipped`` says what was left out). ``use_cache`` is accepted for the
-    caching layer and currently has no effect.
+    (``skipped`` says what was left out).
+
+    ``use_cache`` reads and fills the parse cache in :func:`claimdiff.cache.cache_dir`
+    (unchanged files are not parsed again); ``False`` reads and writes nothing.
+    ``progress(done, total)`` is called from this process as claim files are
+    parsed (or found in the cache), a few times a second at most, and once with
+    ``done == total`` at the end. ``workers``: ``None`` parses a large corpus in
+    parallel processes and a small one here; ``1`` never starts a process; ``n``
+    uses a pool of ``n`` processes whatever the size. The result is the same
+    either way.
     """
-    del use_cache
     root_str = os.fspath(root)
     if not os.path.exists(root_str):
         raise ClaimdiffError(f"corpus directory '{root_str}' does not exist")
     if not os.path.isdir(root_str):
         raise ClaimdiffError(f"corpus '{root_str}' is not a directory")
+    if workers is not None and workers < 1:
+        raise ValueError("workers must be at least 1")
     root_real = os.path.realpath(root_str)
     problems: list[Problem] = []
-    found = _walk(root_str, root_real, problems)
+    gc_was_enabled = gc.isenabled()
+    # A 100k-claim corpus is a million small acyclic objects; with the cyclic GC
+    # running, building them costs 3x more (it rescans them again and again).
+    gc.disable()
+    try:
+        found = _walk(root_str, root_real, problems)
+        claim_files = [f for f in found if not f.reserved]
+        store = Cache() if use_cache else Cache.disabled()
+        parsed_files = _parse_many(claim_files, root_str, store, progress, workers)
+        result = _assemble(root_str, root_real, found, parsed_files, problems)
+        if gc_was_enabled:
+            # Keep the collector from ever rescanning the corpus (it is acyclic).
+            gc.freeze()
+        return result
+    finally:
+        if gc_was_enabled:
+            gc.enable()
 
-    parsed: list[tuple[ParsedFile, str]] = []
+
+def _assemble(
+    root_str: str,
+    root_real: str,
+    found: Sequence[_Found],
+    parsed_files: Sequence[ParsedFile],
+    problems: list[Problem],
+) -> LoadResult:
+    """Reserved files, texts and the checks across files: what follows per-file parsing."""
+    parsed = [
+        (pf, f.fs_path)
+        for pf, f in zip(parsed_files, [f for f in found if not f.reserved], strict=True)
+    ]
     aliases: tuple[Alias, ...] = ()
     lexicon = Lexicon()
     decisions: tuple[DecisionEntry, ...] = ()
     reserved_problems: dict[str, tuple[Problem, ...]] = {}
     for f in found:
-        data = _read(f.fs_path, f.display)
-        if f.reserved:
-            name = os.path.basename(f.fs_path)
-            if isinstance(data, Problem):
-                reserved_problems[f.display] = (data,)
-            elif name == "aliases.yaml":
-                aliases, reserved_problems[f.display] = parse_aliases(f.display, data)
-            elif name == "lexicon.yaml":
-                lexicon, reserved_problems[f.display] = parse_lexicon(f.display, data)
-            else:
-                decisions, reserved_problems[f.display] = parse_decisions(f.display, data)
+        if not f.reserved:
             continue
+        data = _read(f.fs_path, f.display)
+        name = os.path.basename(f.fs_path)
         if isinstance(data, Problem):
-            parsed.append((ParsedFile(f.display, None, (data,), 0), f.fs_path))
+            reserved_problems[f.display] = (data,)
+        elif name == "aliases.yaml":
+            aliases, reserved_problems[f.display] = parse_aliases(f.display, data)
+        elif name == "lexicon.yaml":
+            lexicon, reserved_problems[f.display] = parse_lexicon(f.display, data)
         else:
-            parsed.append((parse_claim_file(f.display, data), f.fs_path))
+            decisions, reserved_problems[f.display] = parse_decisions(f.display, data)
 
     per_file: dict[str, list[Problem]] = {}
     articles: dict[str, Article] = {}
@@ -1154,3 +1890,83 @@ def load_corpus(root: str | os.PathLike[str], *, use_cache: bool = True) -> Load
         tuple(sorted(skipped, key=lambda s: s.path)),
         rejected,
     )
+
+
+# --------------------------------------------------------------------------- fingerprint
+
+_CONTENT_SUFFIXES = (".yaml", ".yml", ".txt")
+
+
+def corpus_fingerprint(root: str | os.PathLike[str]) -> bytes:
+    """A digest of everything a load of ``root`` reads, computed without parsing any YAML.
+
+    For keying a cache of whole results: equal fingerprints mean equal
+    :func:`load_corpus` results (with this claimdiff). Walks like the loader
+    (hidden entries skipped, directory symlinks not followed but their targets
+    recorded) and hashes the path and bytes of every ``.yaml``, ``.yml`` and
+    ``.txt`` file, and the path, size and modification time of every other
+    file (an article text may have any name). Not covered: article texts
+    inside hidden directories, which no corpus should need.
+    """
+    root_str = os.fspath(root)
+    if not os.path.isdir(root_str):
+        raise ClaimdiffError(f"corpus directory '{root_str}' does not exist or is not a directory")
+    h = hashlib.blake2b(digest_size=20)
+
+    def part(*items: str | bytes | int) -> None:
+        for item in items:
+            if isinstance(item, int):
+                raw = str(item).encode()
+            elif isinstance(item, str):
+                raw = item.encode("utf-8", "surrogateescape")
+            else:
+                raw = item
+            h.update(len(raw).to_bytes(8, "little"))
+            h.update(raw)
+
+    part(b"claimdiff-corpus", loader_version(), root_str, os.path.realpath(root_str))
+    stack: list[tuple[str, str]] = [(root_str, "")]
+    while stack:
+        fs_dir, rel = stack.pop()
+        try:
+            with os.scandir(fs_dir) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            part(b"unreadable-dir", rel, exc.strerror or type(exc).__name__)
+            continue
+        for entry in reversed(entries):
+            name = entry.name
+            if name.startswith("."):
+                continue
+            child = f"{rel}/{name}" if rel else name
+            try:
+                is_link = entry.is_symlink()
+                is_dir = entry.is_dir()
+            except OSError:
+                is_link, is_dir = False, False
+            if is_link:
+                part(b"link", child, os.path.realpath(entry.path))
+                if is_dir:
+                    continue
+            if is_dir:
+                stack.append((entry.path, child))
+                continue
+            _fingerprint_file(part, entry.path, child, name.lower().endswith(_CONTENT_SUFFIXES))
+    return h.digest()
+
+
+def _fingerprint_file(part: Callable[..., None], fs_path: str, rel: str, content: bool) -> None:
+    try:
+        st = os.stat(fs_path)
+        if not stat.S_ISREG(st.st_mode):
+            part(b"special", rel, st.st_mode)
+            return
+        if not content or st.st_size > MAX_FILE_BYTES:
+            part(b"stat", rel, st.st_size, st.st_mtime_ns)
+            return
+        with open(fs_path, "rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        part(b"unreadable", rel, exc.strerror or type(exc).__name__)
+        return
+    part(b"file", rel, data)
