@@ -525,3 +525,11 @@ def report() -> Report:
 def claims_report(report: Report) -> Report:
     """What the CLI passes for the ``claims`` view: only the corpus."""
     return Report(report.corpus, (), (), ())
+
+
+@pytest.fixture(autouse=True)
+def _private_cache_dir(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every test gets its own cache directory: tests never touch the user's cache."""
+    monkeypatch.setenv("CLAIMDIFF_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))

@@ -361,3 +361,45 @@ def test_locate_works_on_an_article_whose_quote_is_wrong(runner: CliRunner, mini
     found = run(runner, "locate", "beta", "Russia stayed neutral", "--corpus", mini)
     assert found.exit_code == 0
     assert '"Russia remained neutral' in found.output
+
+
+# --------------------------------------------------------------------------- cache
+
+
+def cache_files() -> list[Path]:
+    import os
+
+    root = Path(os.environ["CLAIMDIFF_CACHE_DIR"])
+    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+def test_warm_run_replays_the_same_output_and_edits_are_seen(runner: CliRunner, mini: Path) -> None:
+    cold = run(runner, "contradictions", mini, "--format", "json")
+    assert cache_files(), "a clean corpus's output should be cached"
+    warm = run(runner, "contradictions", mini, "--format", "json")
+    assert warm.stdout == cold.stdout
+    path = mini / "beta.yaml"
+    path.write_text(path.read_text("utf-8").replace("remained neutral", "supported"), "utf-8")
+    edited = run(runner, "contradictions", mini, "--format", "json")
+    assert edited.stdout != cold.stdout
+    assert "beta#neutral" not in edited.stdout
+
+
+def test_corrupt_cache_is_ignored(runner: CliRunner, mini: Path) -> None:
+    cold = run(runner, "table", mini, "--format", "csv")
+    for entry in cache_files():
+        entry.write_bytes(b"garbage")
+    again = run(runner, "table", mini, "--format", "csv")
+    assert again.exit_code == 0
+    assert again.stdout == cold.stdout
+
+
+def test_no_cache_writes_nothing(runner: CliRunner, mini: Path) -> None:
+    result = run(runner, "agreements", mini, "--format", "json", "--no-cache")
+    assert result.exit_code == 0
+    assert cache_files() == []
+
+
+def test_check_exit_code_survives_the_cache(runner: CliRunner, mini: Path) -> None:
+    assert run(runner, "contradictions", mini, "--check", "--format", "json").exit_code == 1
+    assert run(runner, "contradictions", mini, "--check", "--format", "json").exit_code == 1

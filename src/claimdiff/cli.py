@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -28,6 +28,9 @@ from claimdiff.model import (
     Report,
     Status,
 )
+
+if TYPE_CHECKING:
+    from claimdiff.load import LoadResult
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -156,9 +159,17 @@ def _options(kwargs: dict[str, Any]) -> CompareOptions:
 
 
 def _load(ctx: click.Context, corpus: Path, skip_invalid: bool, no_cache: bool) -> Corpus:
+    return _load_result(ctx, corpus, skip_invalid, no_cache).corpus
+
+
+def _load_result(
+    ctx: click.Context, corpus: Path, skip_invalid: bool, no_cache: bool
+) -> LoadResult:
+    """Load, print every problem on stderr, stop on errors unless --skip-invalid."""
     from claimdiff.load import load_corpus
 
-    result = load_corpus(corpus, use_cache=not no_cache)
+    with _Progress(ctx, "reading claim files") as progress:
+        result = load_corpus(corpus, use_cache=not no_cache, progress=progress.update)
     errors = [p for p in result.problems if p.is_error]
     if errors and not skip_invalid:
         raise CorpusError(result.problems)
@@ -184,13 +195,142 @@ def _load(ctx: click.Context, corpus: Path, skip_invalid: bool, no_cache: bool) 
                 style="bold yellow",
             )
         )
-    return result.corpus
+    return result
 
 
-def _compare(corpus: Corpus, options: CompareOptions) -> Report:
+class _Progress:
+    """A progress bar on stderr for work that turns out to take more than a second.
+
+    Nothing is drawn when stderr is not a terminal (pipes, CI logs), and nothing
+    for quick runs: the bar appears only once a second has passed.
+    """
+
+    DELAY = 1.0
+
+    def __init__(self, ctx: click.Context, label: str) -> None:
+        import time
+
+        self._ctx = ctx
+        self._label = label
+        self._started = time.monotonic()
+        self._enabled = sys.stderr.isatty()
+        self._bar: Any = None
+        self._task: Any = None
+        self._timer: Any = None
+
+    def __enter__(self) -> _Progress:
+        if self._enabled:
+            import threading
+
+            # Work that reports no steps (comparing) still gets a spinner after a second.
+            self._timer = threading.Timer(self.DELAY, self.update, args=(0, 0))
+            self._timer.daemon = True
+            self._timer.start()
+        return self
+
+    def update(self, done: int, total: int) -> None:
+        import time
+
+        if not self._enabled or time.monotonic() - self._started < self.DELAY:
+            return
+        if self._bar is None:
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                SpinnerColumn,
+                TextColumn,
+                TimeElapsedColumn,
+            )
+
+            self._bar = Progress(
+                SpinnerColumn(),
+                TextColumn(self._label),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=_console(self._ctx, stderr=True),
+                transient=True,
+            )
+            self._bar.start()
+            self._task = self._bar.add_task(self._label, total=total or None)
+        if total:
+            self._bar.update(self._task, completed=done, total=total)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        if self._bar is not None:
+            self._bar.stop()
+
+
+def _compare(ctx: click.Context, corpus: Corpus, options: CompareOptions) -> Report:
     from claimdiff.compare import compare
 
-    return compare(corpus, options)
+    with _Progress(ctx, "comparing claims"):
+        report = compare(corpus, options)
+    # A one-shot process: what exists now lives until exit, so keep the collector
+    # from walking the whole corpus again while the output is built.
+    import gc
+
+    gc.freeze()
+    return report
+
+
+def _compare_view(
+    ctx: click.Context,
+    view: str,
+    corpus: Path,
+    *,
+    skip_invalid: bool,
+    no_cache: bool,
+    fmt: str,
+    output: str,
+    options: CompareOptions,
+    select: Callable[[Report], Report],
+    selection: Sequence[object],
+) -> int:
+    """Load, compare, narrow and show one view; returns how many contradictions it shows.
+
+    When nothing changed since an earlier identical run (same bytes in every file,
+    same options, same terminal), the output is replayed from the cache: a warm
+    run costs reading and hashing the files, not parsing and comparing them.
+    Runs whose corpus has any problem are never cached, so their warnings are
+    always printed afresh.
+    """
+    from claimdiff import __version__ as version
+    from claimdiff.cache import Cache, combine
+    from claimdiff.load import corpus_fingerprint
+
+    console = _console(ctx)
+    cache = Cache.disabled() if no_cache else Cache()
+    key = b""
+    if not no_cache:
+        terminal = (
+            (console.width, str(console.color_system), console.no_color) if fmt == "table" else ()
+        )
+        key = combine(
+            [corpus_fingerprint(corpus)],
+            version,
+            view,
+            fmt,
+            repr(options),
+            repr(tuple(selection)),
+            repr(terminal),
+            str(skip_invalid),
+        )
+        hit = cache.get("output", key)
+        if isinstance(hit, tuple) and len(hit) == 2:
+            text, shown = hit
+            _write_view(ctx, text, fmt, output, corpus)
+            return int(shown)
+    result = _load_result(ctx, corpus, skip_invalid, no_cache)
+    report = select(_compare(ctx, result.corpus, options))
+    text = _view_text(ctx, console, view, report, fmt, output)
+    _write_view(ctx, text, fmt, output, corpus)
+    if not no_cache and not result.problems:
+        cache.put("output", key, (text, len(report.contradictions)))
+    return len(report.contradictions)
 
 
 def _emit(
@@ -201,7 +341,16 @@ def _emit(
 ) -> None:
     """Print to stdout for ``-o -``, else write atomically and say where on stderr."""
     if output == "-":
-        click.echo(text, nl=False)
+        if sys.stdout.isatty() and not text.lstrip().startswith("{"):
+            # A CSV or Markdown export shown on a terminal: control characters in the
+            # data must not drive the terminal. Files and pipes get the data unchanged.
+            from claimdiff.render import safe
+
+            text = "\n".join(
+                "\t".join(safe(cell) for cell in line.rstrip("\r").split("\t"))
+                for line in text.split("\n")
+            )
+        click.echo(text, nl=False, color=True)
         return
     from claimdiff.output import check_output_path, write_atomic
 
@@ -228,14 +377,10 @@ def _resolve_format(fmt: str | None, output: str, allowed: Sequence[str]) -> str
     return "table"
 
 
-def _show(
-    ctx: click.Context,
-    view: str,
-    report: Report,
-    fmt: str,
-    output: str,
-    corpus_root: Path,
-) -> None:
+def _view_text(
+    ctx: click.Context, console: Any, view: str, report: Report, fmt: str, output: str
+) -> str:
+    """The view as text: an export, or the terminal table captured from Rich."""
     from claimdiff import export
 
     if fmt == "table":
@@ -244,10 +389,30 @@ def _show(
         from claimdiff import render
 
         renderer = getattr(render, f"render_{view}")
-        _console(ctx).print(renderer(report))
-        return
-    text = export.export(export.View(view), export.Format(fmt), report)
-    _emit(ctx, text, output, corpus_root)
+        with console.capture() as capture:
+            console.print(renderer(report))
+        return str(capture.get())
+    return export.export(export.View(view), export.Format(fmt), report)
+
+
+def _write_view(ctx: click.Context, text: str, fmt: str, output: str, corpus: Path) -> None:
+    if fmt == "table":
+        # Already rendered (and made terminal-safe) by Rich: write it as it is.
+        click.echo(text, nl=False, color=True)
+    else:
+        _emit(ctx, text, output, corpus)
+
+
+def _show(
+    ctx: click.Context,
+    view: str,
+    report: Report,
+    fmt: str,
+    output: str,
+    corpus_root: Path,
+) -> None:
+    text = _view_text(ctx, _console(ctx), view, report, fmt, output)
+    _write_view(ctx, text, fmt, output, corpus_root)
 
 
 def format_option(choices: Sequence[str], default: str | None = None) -> Callable[[F], F]:
@@ -471,10 +636,20 @@ def contradictions(
 
     options = _options(kwargs)
     fmt = _resolve_format(fmt, output, ["table", "json", "markdown", "csv", "html"])
-    report = _compare(_load(ctx, corpus, skip_invalid, no_cache), options)
-    report = select_report(report, articles=articles, kinds=[ContradictionKind(k) for k in kinds])
-    _show(ctx, "contradictions", report, fmt, output, corpus)
-    if check and report.contradictions:
+    wanted = [ContradictionKind(k) for k in kinds]
+    shown = _compare_view(
+        ctx,
+        "contradictions",
+        corpus,
+        skip_invalid=skip_invalid,
+        no_cache=no_cache,
+        fmt=fmt,
+        output=output,
+        options=options,
+        select=lambda report: select_report(report, articles=articles, kinds=wanted),
+        selection=(articles, kinds),
+    )
+    if check and shown:
         ctx.exit(1)
 
 
@@ -515,9 +690,18 @@ def agreements(
 
     options = _options(kwargs)
     fmt = _resolve_format(fmt, output, ["table", "json", "markdown", "csv", "html"])
-    report = _compare(_load(ctx, corpus, skip_invalid, no_cache), options)
-    report = select_report(report, articles=articles, min_sources=min_sources)
-    _show(ctx, "agreements", report, fmt, output, corpus)
+    _compare_view(
+        ctx,
+        "agreements",
+        corpus,
+        skip_invalid=skip_invalid,
+        no_cache=no_cache,
+        fmt=fmt,
+        output=output,
+        options=options,
+        select=lambda report: select_report(report, articles=articles, min_sources=min_sources),
+        selection=(articles, min_sources),
+    )
 
 
 @cli.command(epilog=EXIT_CODES)
@@ -606,9 +790,19 @@ def table(
 
     options = _options(kwargs)
     fmt = _resolve_format(fmt, output, EXPORT_FORMATS)
-    report = _compare(_load(ctx, corpus, skip_invalid, no_cache), options)
-    report = select_report(report, articles=articles, statuses=[Status(s) for s in statuses])
-    _show(ctx, "table", report, fmt, output, corpus)
+    wanted = [Status(s) for s in statuses]
+    _compare_view(
+        ctx,
+        "table",
+        corpus,
+        skip_invalid=skip_invalid,
+        no_cache=no_cache,
+        fmt=fmt,
+        output=output,
+        options=options,
+        select=lambda report: select_report(report, articles=articles, statuses=wanted),
+        selection=(articles, statuses),
+    )
 
 
 @cli.command(epilog=EXIT_CODES)
@@ -630,8 +824,18 @@ def matrix(
     """Article x article counts of agreements and contradictions."""
     options = _options(kwargs)
     fmt = _resolve_format(fmt, output, EXPORT_FORMATS)
-    report = _compare(_load(ctx, corpus, skip_invalid, no_cache), options)
-    _show(ctx, "matrix", report, fmt, output, corpus)
+    _compare_view(
+        ctx,
+        "matrix",
+        corpus,
+        skip_invalid=skip_invalid,
+        no_cache=no_cache,
+        fmt=fmt,
+        output=output,
+        options=options,
+        select=lambda report: report,
+        selection=(),
+    )
 
 
 @cli.command(epilog=EXIT_CODES)
@@ -657,9 +861,18 @@ def timeline(
 
     options = _options(kwargs)
     fmt = _resolve_format(fmt, output, EXPORT_FORMATS)
-    report = _compare(_load(ctx, corpus, skip_invalid, no_cache), options)
-    report = select_report(report, who=who)
-    _show(ctx, "timeline", report, fmt, output, corpus)
+    _compare_view(
+        ctx,
+        "timeline",
+        corpus,
+        skip_invalid=skip_invalid,
+        no_cache=no_cache,
+        fmt=fmt,
+        output=output,
+        options=options,
+        select=lambda report: select_report(report, who=who),
+        selection=(who,),
+    )
 
 
 @cli.command("new", epilog=EXIT_CODES)
