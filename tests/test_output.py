@@ -51,3 +51,27 @@ def test_refuses_directories_and_missing_parents(tmp_path: Path) -> None:
         output.check_output_path(tmp_path, None)
     with pytest.raises(OutputError, match="does not exist"):
         output.check_output_path(tmp_path / "no" / "x.csv", None)
+
+
+def test_special_files_are_written_not_replaced(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+
+    import threading
+
+    def reader() -> None:
+        with open(fifo, "rb") as handle:
+            got.append(handle.read())
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    output.write_atomic(fifo, "through the pipe")
+    thread.join(timeout=10)
+    assert got == [b"through the pipe"]
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    output.write_atomic(Path("/dev/null"), "discarded")
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)

@@ -39,7 +39,18 @@ def check_output_path(path: Path, corpus_root: Path | None) -> None:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file in the same directory and a rename."""
+    """Write ``text`` to ``path`` via a temporary file in the same directory and a rename.
+
+    Special files (``/dev/null``, ``/dev/stdout``, a named pipe) are written to
+    directly: renaming over them would replace the device with a regular file.
+    """
+    if path.exists() and not path.is_file():
+        try:
+            with open(path, "w", encoding="utf-8", newline="") as handle:
+                handle.write(text)
+        except OSError as exc:
+            raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+        return
     parent = path.parent if str(path.parent) else Path(".")
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
