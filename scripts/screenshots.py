@@ -10,6 +10,8 @@ change to the engine or the renderers:
 from __future__ import annotations
 
 import dataclasses
+import io
+import os
 from pathlib import Path
 
 from rich.console import Console
@@ -25,7 +27,13 @@ OUT = ROOT / "docs" / "img"
 
 
 def shoot(name: str, title: str, renderable: object, width: int = 120) -> None:
-    console = Console(record=True, width=width, force_terminal=True, color_system="truecolor")
+    console = Console(
+        record=True,
+        width=width,
+        force_terminal=True,
+        color_system="truecolor",
+        file=io.StringIO(),
+    )
     console.print(renderable)
     OUT.mkdir(parents=True, exist_ok=True)
     console.save_svg(str(OUT / f"{name}.svg"), title=title, theme=MONOKAI)
@@ -33,7 +41,8 @@ def shoot(name: str, title: str, renderable: object, width: int = 120) -> None:
 
 
 def main() -> None:
-    result = load_corpus(ROOT / "claims", use_cache=False)
+    os.chdir(ROOT)  # paths in the output read `claims/...`, as a user in the repo sees them
+    result = load_corpus("claims", use_cache=False)
     report = compare(result.corpus)
     shoot(
         "contradictions",
@@ -42,7 +51,6 @@ def main() -> None:
             dataclasses.replace(report, contradictions=report.contradictions[:2])
         ),
     )
-    shoot("table", "claimdiff table", render.render_table(report), width=160)
     shoot("matrix", "claimdiff matrix", render.render_matrix(report), width=120)
     one = select_corpus(result.corpus, ["dw-russia-blames-armenia"])
     shoot(

@@ -258,8 +258,11 @@ def render_contradictions(report: Report) -> RenderableType:
                     "dim",
                 )
             )
+        # Per-side normalised forms are for `explain`; the panel keeps what decided.
         for k, v in c.evidence.details:
-            extra.append(_t(f"{k}: {v}", "dim"))
+            if not k.startswith(("a.", "b.")):
+                extra.append(_t(f"{k}: {v}", "dim"))
+        extra.append(_t(f"full breakdown: claimdiff explain {c.a} {c.b}", "dim"))
         panels.append(
             Panel(
                 Group(_side_rows(a, b), *extra), title=title, title_align="left", border_style="red"
