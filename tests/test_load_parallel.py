@@ -227,14 +227,24 @@ def test_pool_that_cannot_start_falls_back(
 
 
 @pytest.mark.skipif(not FORK, reason="the patched task reaches the workers only through fork")
+@pytest.mark.parametrize("use_cache", [False, True])
+@pytest.mark.parametrize("how", ["raises", "dies"])
 def test_failing_workers_fall_back(
-    template: Path, reference: LoadResult, monkeypatch: pytest.MonkeyPatch
+    template: Path,
+    reference: LoadResult,
+    monkeypatch: pytest.MonkeyPatch,
+    how: str,
+    use_cache: bool,
 ) -> None:
     def crash(*args: object) -> bytes:
-        raise MemoryError("worker died")
+        if how == "dies":
+            os._exit(3)
+        raise MemoryError("worker failed")
 
     monkeypatch.setattr(load, "_worker_task", crash)
-    assert load_corpus(template, use_cache=False, workers=2) == reference
+    assert load_corpus(template, use_cache=use_cache, workers=2) == reference
+    monkeypatch.undo()
+    assert load_corpus(template, use_cache=use_cache, workers=2) == reference
 
 
 def test_bad_workers_argument(template: Path) -> None:
