@@ -1857,9 +1857,10 @@ def _assemble(
     for p in validate.check_article_ids(articles.values()):
         per_file[p.path].append(p)
 
-    known = {c.ref for art in articles.values() for c in art.claims}
     decisions_path = os.path.join(root_str, "decisions.yaml").replace(os.sep, "/")
     if decisions:
+        # Claim references are needed only to check decisions (200k strings at scale).
+        known = {c.ref for art in articles.values() for c in art.claims}
         reserved_problems[decisions_path] = tuple(
             sorted(
                 [
@@ -1882,7 +1883,7 @@ def _assemble(
         problems.extend(file_problems)
 
     kept = tuple(art for path, art in articles.items() if path not in bad)
-    kept_refs = {c.ref for art in kept for c in art.claims}
+    kept_refs = {c.ref for art in kept for c in art.claims} if decisions else set()
 
     def reserved_ok(name: str) -> bool:
         return os.path.join(root_str, name).replace(os.sep, "/") not in bad
