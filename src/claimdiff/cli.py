@@ -166,8 +166,14 @@ def _load_result(
     ctx: click.Context, corpus: Path, skip_invalid: bool, no_cache: bool
 ) -> LoadResult:
     """Load, print every problem on stderr, stop on errors unless --skip-invalid."""
-    from claimdiff.load import load_corpus
+    from claimdiff.load import LIBYAML, load_corpus
 
+    if not LIBYAML:
+        click.echo(
+            "claimdiff: warning: libyaml not found: parsing with PyYAML's pure-Python "
+            "loader, about 10x slower (install PyYAML with libyaml for speed)",
+            err=True,
+        )
     with _Progress(ctx, "reading claim files") as progress:
         result = load_corpus(corpus, use_cache=not no_cache, progress=progress.update)
     errors = [p for p in result.problems if p.is_error]
@@ -277,6 +283,29 @@ def _compare(ctx: click.Context, corpus: Corpus, options: CompareOptions) -> Rep
     return report
 
 
+def _engine_version() -> str:
+    """A digest of the code and data an output depends on beyond the loader.
+
+    Read from the files without importing them (importing the engine is what a
+    warm run avoids), so output cached by other code is never replayed.
+    """
+    import hashlib
+    import importlib.util
+
+    digest = hashlib.blake2b(digest_size=12)
+    package = Path(__file__).resolve().parent
+    for name in ("normalize", "match", "compare", "query", "export", "render", "cli"):
+        spec = importlib.util.find_spec(f"claimdiff.{name}")
+        origin = spec.origin if spec is not None else None
+        digest.update(Path(origin).read_bytes() if origin else name.encode())
+    for data in sorted((package / "data").glob("*")):
+        digest.update(data.read_bytes())
+    from importlib.metadata import version
+
+    digest.update(version("rich").encode())
+    return digest.hexdigest()
+
+
 def _compare_view(
     ctx: click.Context,
     view: str,
@@ -312,6 +341,7 @@ def _compare_view(
         key = combine(
             [corpus_fingerprint(corpus)],
             version,
+            _engine_version(),
             view,
             fmt,
             repr(options),
