@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import re
@@ -403,3 +404,16 @@ def test_html_table_rows_and_contradictions(report: Report) -> None:
         assert f'data-status="{st.status.value}"' in text
     assert 'id="filter"' in text and 'id="status"' in text
     assert "<details><summary>quote</summary>" in text
+
+
+@pytest.mark.parametrize("view", ["contradictions", "agreements"])
+def test_item_by_item_json_is_the_same_document(report: Report, view: str) -> None:
+    """The streamed list views print exactly what one json.dumps of the whole would."""
+    text = export(View(view), Format.JSON, report)
+    doc = json.loads(text)
+    assert doc[view], "the fixture should have items for this view"
+    assert text == json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    empty = dataclasses.replace(report, contradictions=(), agreements=())
+    text = export(View(view), Format.JSON, empty)
+    assert text == json.dumps(json.loads(text), ensure_ascii=False, indent=2) + "\n"
+    assert json.loads(text)[view] == []

@@ -75,3 +75,16 @@ def test_special_files_are_written_not_replaced(tmp_path: Path) -> None:
     assert stat.S_ISFIFO(os.stat(fifo).st_mode)
     output.write_atomic(Path("/dev/null"), "discarded")
     assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
+def test_output_gets_ordinary_permissions(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    umask = os.umask(0o022)
+    try:
+        target = tmp_path / "table.csv"
+        output.write_atomic(target, "x")
+        assert stat.S_IMODE(os.stat(target).st_mode) == 0o644
+    finally:
+        os.umask(umask)
