@@ -856,6 +856,29 @@ def _claims_json(report: Report) -> str:
     )
 
 
+def _member_json(claim: Claim, art: Article | None, hedged: bool) -> dict[str, Any]:
+    """One member of an agreement: flat, so 100k members stay a manageable document."""
+    published = art.published.interval if art and art.published else None
+    interval = claim.when.interval if claim.when else None
+    return {
+        "ref": claim.ref,
+        "article": claim.article_id,
+        "outlet": art.outlet if art else None,
+        "published": published.iso() if published else None,
+        "wording": wording(claim),
+        "who": list(claim.who),
+        "negated": claim.negated,
+        "did": claim.did,
+        "whom": list(claim.whom),
+        "when": claim.when.text if claim.when else None,
+        "interval": interval.iso() if interval else None,
+        "said_by": list(claim.said_by),
+        "quote": claim.quote,
+        "hedged": hedged,
+        "location": str(claim.loc),
+    }
+
+
 def _side_json(claim: Claim, art: Article | None) -> dict[str, Any]:
     return {
         "ref": claim.ref,
@@ -897,12 +920,9 @@ def _agreements_json(report: Report) -> str:
     def items() -> Iterator[dict[str, Any]]:
         for ag in report.agreements:
             hedged = _hedged_refs(report, ag)
-            members = []
-            for ref in ag.claims:
-                c = get(ref)
-                side = _side_json(c, art(c.article_id))
-                side["hedged"] = ref in hedged
-                members.append(side)
+            members = [
+                _member_json(c, art(c.article_id), c.ref in hedged) for c in map(get, ag.claims)
+            ]
             yield {
                 "statement": ag.statement,
                 "independent_sources": ag.independent_sources,
