@@ -403,3 +403,45 @@ def test_no_cache_writes_nothing(runner: CliRunner, mini: Path) -> None:
 def test_check_exit_code_survives_the_cache(runner: CliRunner, mini: Path) -> None:
     assert run(runner, "contradictions", mini, "--check", "--format", "json").exit_code == 1
     assert run(runner, "contradictions", mini, "--check", "--format", "json").exit_code == 1
+
+
+# --------------------------------------------------------------------------- progress
+
+
+class _TTY(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_on_a_terminal_after_the_delay(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from claimdiff import cli as cli_module
+
+    fake = _TTY()
+    monkeypatch.setattr(sys, "stderr", fake)
+    monkeypatch.setattr(cli_module._Progress, "DELAY", 0.0)
+    ctx = click.Context(cli, obj=cli_module.Settings(color="always"))
+    with cli_module._Progress(ctx, "reading claim files") as progress:
+        progress.update(0, 10)
+        progress.update(10, 10)
+    assert "reading claim files" in fake.getvalue()
+
+
+def test_no_progress_bar_when_quick_or_piped(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from claimdiff import cli as cli_module
+
+    fake = _TTY()
+    monkeypatch.setattr(sys, "stderr", fake)
+    ctx = click.Context(cli, obj=cli_module.Settings())
+    with cli_module._Progress(ctx, "reading claim files") as progress:
+        progress.update(10, 10)  # well under a second: nothing drawn
+    assert fake.getvalue() == ""
+    piped = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", piped)
+    monkeypatch.setattr(cli_module._Progress, "DELAY", 0.0)
+    with cli_module._Progress(ctx, "reading claim files") as progress:
+        progress.update(5, 10)
+    assert piped.getvalue() == ""
