@@ -380,6 +380,20 @@ def _canonical(
     return best[0]
 
 
+def _canonical_names(
+    mf: Sequence[ClaimForm], field: str, article_order: Mapping[str, tuple[int, str, str]]
+) -> str:
+    """:func:`_canonical` of the members' joined ``who_names`` or ``whom_names``.
+
+    Members of one statement nearly always share one name list, and then there is
+    nothing to count (nor a string to join per member).
+    """
+    first = getattr(mf[0].data, field)
+    if all(getattr(f.data, field) == first for f in mf):
+        return ", ".join(first)
+    return _canonical([(", ".join(getattr(f.data, field)), f.claim) for f in mf], article_order)
+
+
 def _statement_when(forms: Sequence[ClaimForm]) -> Interval | None:
     known = [f.interval for f in forms if f.interval is not None]
     if not known:
@@ -610,7 +624,15 @@ def _analyse_all(corpus: Corpus, options: CompareOptions) -> _Analysis:
         kinds_of[ub].add(kind)
 
     refs = [f.claim.ref for f in forms]
-    drafts: list[tuple[tuple[str, str, str, str], list[ClaimForm], list[_Outcome], Any]] = []
+    drafts: list[
+        tuple[
+            tuple[str, str, str, str],
+            list[ClaimForm],
+            list[_Outcome],
+            tuple[tuple[str, str], ...],
+            Any,
+        ]
+    ] = []
     for ugroup in unit_groups:
         members = sorted(i for u in ugroup for i in units[u])
         mf = [forms[i] for i in members]
@@ -625,9 +647,10 @@ def _analyse_all(corpus: Corpus, options: CompareOptions) -> _Analysis:
                     group_links.append(hit)
         articles = tuple(sorted({f.claim.article_id for f in mf}))
         kinds = set().union(*(kinds_of[u] for u in ugroup))
-        who = _canonical([(", ".join(f.who_names), f.claim) for f in mf], article_order)
+        who = _canonical_names(mf, "who_names", article_order)
         did = _canonical([(f.claim.did, f.claim) for f in mf], article_order)
-        whom = _canonical([(", ".join(f.whom_names), f.claim) for f in mf], article_order)
+        whom = _canonical_names(mf, "whom_names", article_order)
+        origins = _origins(mf, source_of)
         when = _statement_when(mf)
         if kinds:
             status = Status.CONTRADICTED
@@ -647,6 +670,7 @@ def _analyse_all(corpus: Corpus, options: CompareOptions) -> _Analysis:
                 sort_key,
                 mf,
                 group_links,
+                origins,
                 {
                     "claims": claim_refs,
                     "who": who,
@@ -654,7 +678,7 @@ def _analyse_all(corpus: Corpus, options: CompareOptions) -> _Analysis:
                     "whom": whom,
                     "when": when,
                     "articles": articles,
-                    "independent_sources": len(_origins(mf, source_of)),
+                    "independent_sources": len(origins),
                     "status": status,
                     "kinds": tuple(k for k in KIND_ORDER if k in kinds),
                     "hedged": tuple([refs[f.index] for f in mf if f.data.hedges]),
@@ -666,13 +690,13 @@ def _analyse_all(corpus: Corpus, options: CompareOptions) -> _Analysis:
     statements: list[Statement] = []
     statement_of: dict[int, str] = {}
     agreements: list[Agreement] = []
-    for n, (_, mf, group_links, draft) in enumerate(drafts, 1):
+    for n, (_, mf, group_links, origins, draft) in enumerate(drafts, 1):
         st = Statement(id=f"S{n}", **draft)
         statements.append(st)
         for f in mf:
             statement_of[f.index] = st.id
         if len(st.articles) >= 2:
-            agreements.append(_agreement(st, mf, group_links, source_of))
+            agreements.append(_agreement(st, mf, group_links, origins))
 
     # Contradictions are reported per claim pair; the rule sentence is worded in
     # claim order, so it is recomputed per ordered pair of comparison forms.
@@ -754,7 +778,7 @@ def _agreement(
     st: Statement,
     mf: Sequence[ClaimForm],
     links: Sequence[_Outcome],
-    source_of: Mapping[str, str],
+    origins: Sequence[tuple[str, str]],
 ) -> Agreement:
     # Per field, the weakest similarity over the group's pairs: the group holds
     # together at least this well on every field.
@@ -763,7 +787,6 @@ def _agreement(
         for name, value in ps.similarities:
             per_field[name] = min(per_field.get(name, 1.0), value)
     sims = _rounded((name, per_field[name]) for name, _ in WEIGHTS if name in per_field)
-    origins = _origins(mf, source_of)
     decisions = sorted({_decision_line(d) for _, v in links if (d := v.decision) is not None})
     details: list[tuple[str, str]] = [
         ("who", st.who),
