@@ -439,3 +439,36 @@ def test_matching_work_grows_near_linearly(tmp_path: Path) -> None:
     cells_s = compare_with_stats(small, capped)[1].cells
     cells_l = compare_with_stats(large, capped)[1].cells
     assert 0 < cells_l <= 12 * cells_s
+
+
+def test_core_level_parts_are_shared_exactly(tmp_path: Path) -> None:
+    """Scoring and classifying with the parts computed on other forms of the same
+    two cores (other intervals, labels, claims) gives what the full computation gives."""
+    from claimdiff.compare import classify, core_facts
+    from claimdiff.match import core_key, core_similarities, score_pair
+    from claimdiff.model import CompareOptions
+    from claimdiff.normalize import normalize_corpus
+
+    options = CompareOptions()
+    norm = normalize_corpus(_synthetic(tmp_path, 30, 10), options)
+    lex = norm.lexicon
+    first: dict[tuple[object, ...], int] = {}
+    for f in norm.forms:
+        first.setdefault(core_key(f), f.index)
+    # Forms whose core has another form: the pairs where sharing matters.
+    shared = [f for f in norm.forms if first[core_key(f)] != f.index][:60]
+    assert len(shared) >= 30
+    others = [norm.forms[first[core_key(f)]] for f in shared] + list(norm.forms[:60])
+    verdicts = set()
+    for fa in shared:
+        ra = norm.forms[first[core_key(fa)]]
+        for fb in others:
+            rb = norm.forms[first[core_key(fb)]]
+            core = core_similarities(ra, rb, lex)
+            facts = core_facts(ra, rb, core[1][1][1], options)
+            full = score_pair(fa, fb, lex)
+            assert score_pair(fa, fb, lex, core=core) == full
+            verdict = classify(fa, fb, full, lex, options)
+            assert classify(fa, fb, full, lex, options, facts=facts) == verdict
+            verdicts.add(verdict.relation)
+    assert len(verdicts) >= 3

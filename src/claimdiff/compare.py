@@ -27,12 +27,14 @@ from claimdiff.errors import RefError
 from claimdiff.match import (
     EVENT_SAME,
     WEIGHTS,
+    CoreSims,
     MatchStats,
     PairScore,
     action_order,
     block_keys,
     candidate_pairs,
     core_key,
+    core_similarities,
     group_statements,
     score_pair,
 )
@@ -143,8 +145,12 @@ def classify(
     lex: LexiconIndex,
     options: CompareOptions,
     decision: Decision | None = None,
+    facts: CoreFacts | None = None,
 ) -> PairVerdict:
     """The verdict on one pair; the first rule that applies decides.
+
+    ``facts`` is :func:`core_facts` of the pair when already known (it only
+    reads the cores, so it is shared by the pairs of two cores).
 
     0. ``decisions.yaml``: ``same`` → same statement, ``different`` → unrelated.
     1. Gates: claims whose event labels differ are never contradictory nor the same;
@@ -173,13 +179,12 @@ def classify(
         return PairVerdict(
             Relation.UNRELATED, "decisions.yaml says they are different", decision=decision
         )
-    a, b = fa.action, fb.action
     did = pair.sim("did") or 0.0
-    who_overlap = bool(set(fa.who_wide) & set(fb.who_wide))
+    if facts is None:
+        facts = core_facts(fa, fb, did, options)
+    who_overlap, same_action, whom_conflict, swapped = facts
     event_sim = pair.sim("event")
     same_event = event_sim is not None and event_sim >= EVENT_SAME
-    same_action = did >= options.action_threshold and _same_verb(a, b)
-    whom_conflict = bool(fa.whom and fb.whom and not set(fa.whom) & set(fb.whom))
     trel = time_relation(fa.interval, fb.interval)
     disjoint = trel == "disjoint"
     same_polarity = fa.positive == fb.positive
@@ -192,7 +197,6 @@ def classify(
             Relation.UNRELATED,
             f"combined score {pair.score:.2f} < link threshold {options.link_threshold:.2f}",
         )
-    swapped = bool(set(fa.who_wide) & set(fb.whom) and set(fb.who_wide) & set(fa.whom))
     about_same = (who_overlap and not whom_conflict) or (same_event and not swapped)
     # One claim about the past or a long-standing habit, the other not, and no
     # dates to say otherwise: both can be true, so neither opposes nor negates.
@@ -274,6 +278,25 @@ def classify(
         Relation.RELATED,
         f"score {pair.score:.2f} < match threshold {options.match_threshold:.2f}",
     )
+
+
+CoreFacts = tuple[bool, bool, bool, bool]
+"""``(who_overlap, same_action, whom_conflict, swapped)`` of a pair (see :func:`core_facts`)."""
+
+
+def core_facts(fa: ClaimForm, fb: ClaimForm, did: float, options: CompareOptions) -> CoreFacts:
+    """What :func:`classify` reads of the two cores alone, given the ``did`` similarity.
+
+    ``who_overlap``: a common actor (a head of state counts for its state);
+    ``same_action``: action similarity ≥ ``action_threshold`` and the same verb;
+    ``whom_conflict``: both state targets and share none; ``swapped``: A's actor
+    is B's target and B's actor is A's target.
+    """
+    who_overlap = bool(set(fa.who_wide) & set(fb.who_wide))
+    same_action = did >= options.action_threshold and _same_verb(fa.action, fb.action)
+    whom_conflict = bool(fa.whom and fb.whom and not set(fa.whom) & set(fb.whom))
+    swapped = bool(set(fa.who_wide) & set(fb.whom) and set(fb.who_wide) & set(fa.whom))
+    return who_overlap, same_action, whom_conflict, swapped
 
 
 def _same_verb(a: Action, b: Action) -> bool:
@@ -528,6 +551,9 @@ def _analyse_all(corpus: Corpus, options: CompareOptions) -> _Analysis:
     # interval or label they carry, not in how the two relate, share it.
     outcome: dict[tuple[int, int], _Outcome] = {}
     known: dict[tuple[object, ...], _Outcome] = {}
+    # What scoring and classification read of the two cores alone: computed
+    # once per core pair, shared by its form pairs (other times or labels).
+    by_cores: dict[tuple[int, int], tuple[CoreSims, CoreFacts]] = {}
     reps, core_of = cf.reps, cf.core_of
     for a, b in cf.pairs(core_pairs):
         fa, fb = reps[a], reps[b]
@@ -537,11 +563,17 @@ def _analyse_all(corpus: Corpus, options: CompareOptions) -> _Analysis:
             overlap = 0
         else:
             overlap = 1 if ia.start <= ib.end and ib.start <= ia.end else 2
-        key = (core_of[a], core_of[b], overlap, da.event, db.event)
+        ca, cb = core_of[a], core_of[b]
+        key = (ca, cb, overlap, da.event, db.event)
         hit = known.get(key)
         if hit is None:
-            ps = score_pair(fa, fb, lex)
-            hit = known[key] = (ps, classify(fa, fb, ps, lex, options))
+            parts = by_cores.get((ca, cb))
+            if parts is None:
+                core = core_similarities(fa, fb, lex)
+                did_sim = core[1][1][1]  # ("who", x), ("did", y), ...: always stated
+                parts = by_cores[(ca, cb)] = (core, core_facts(fa, fb, did_sim, options))
+            ps = score_pair(fa, fb, lex, core=parts[0])
+            hit = known[key] = (ps, classify(fa, fb, ps, lex, options, facts=parts[1]))
             stats.scored += 1
         outcome[(a, b)] = hit
     stats.pairs = len(outcome)

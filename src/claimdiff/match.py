@@ -143,6 +143,14 @@ def opposite_pair(fa: ClaimForm, fb: ClaimForm, lex: LexiconIndex) -> tuple[str,
     return hit
 
 
+CoreSims = tuple[
+    tuple[str, str] | None, tuple[tuple[str, float], ...], tuple[tuple[str, float], ...]
+]
+"""The part of a pair's scoring that only reads the two cores (see :func:`core_key`):
+the lexicon opposites, the ``who`` / ``did`` / ``whom`` similarities and the
+``where`` similarity (``when`` goes between them in ``WEIGHTS`` order)."""
+
+
 def field_similarities(
     fa: ClaimForm,
     fb: ClaimForm,
@@ -161,6 +169,23 @@ def field_similarities(
     """
     if opposite is None:
         opposite = opposite_pair(fa, fb, lex)
+    head, where = _core_sims(fa, fb, did, opposite)
+    return _all_sims(head, where, fa, fb)
+
+
+def core_similarities(
+    fa: ClaimForm, fb: ClaimForm, lex: LexiconIndex, did: float | None = None
+) -> CoreSims:
+    """What :func:`score_pair` computes from the cores alone, to share between the
+    pairs of two cores that differ only in their intervals or event labels."""
+    opposite = opposite_pair(fa, fb, lex)
+    head, where = _core_sims(fa, fb, did, opposite)
+    return opposite, head, where
+
+
+def _core_sims(
+    fa: ClaimForm, fb: ClaimForm, did: float | None, opposite: tuple[str, str] | None
+) -> tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], ...]]:
     if opposite is not None:
         did = 1.0
     else:
@@ -171,16 +196,31 @@ def field_similarities(
     who = _jaccard(fa.who, fb.who)
     if who == 0.0 and not _disjoint(fa.who_wide, fb.who_wide):
         who = WHO_REPRESENTED
-    sims: list[tuple[str, float]] = [("who", who), ("did", did)]
+    head: tuple[tuple[str, float], ...] = (("who", who), ("did", did))
     if fa.whom and fb.whom:
-        sims.append(("whom", _jaccard(fa.whom, fb.whom)))
-    if fa.interval is not None and fb.interval is not None:
-        sims.append(("when", 1.0 if fa.interval.overlaps(fb.interval) else 0.0))
+        head += (("whom", _jaccard(fa.whom, fb.whom)),)
     if fa.where is not None and fb.where is not None:
-        sims.append(("where", 1.0 if fa.where == fb.where else 0.0))
-    if fa.event is not None and fb.event is not None:
-        sims.append(("event", event_similarity(fa.event, fb.event)))
-    return tuple(sims)
+        return head, (("where", 1.0 if fa.where == fb.where else 0.0),)
+    return head, ()
+
+
+def _all_sims(
+    head: tuple[tuple[str, float], ...],
+    where: tuple[tuple[str, float], ...],
+    fa: ClaimForm,
+    fb: ClaimForm,
+) -> tuple[tuple[str, float], ...]:
+    """The core similarities with ``when`` and ``event`` added, in ``WEIGHTS`` order."""
+    da, db = fa.data, fb.data
+    ia, ib = da.interval, db.interval
+    sims = head
+    if ia is not None and ib is not None:
+        sims += (("when", 1.0 if ia.overlaps(ib) else 0.0),)
+    if where:
+        sims += where
+    if da.event is not None and db.event is not None:
+        sims += (("event", event_similarity(da.event, db.event)),)
+    return sims
 
 
 def combine(similarities: Iterable[tuple[str, float]]) -> float:
@@ -196,10 +236,20 @@ def combine(similarities: Iterable[tuple[str, float]]) -> float:
 
 
 def score_pair(
-    fa: ClaimForm, fb: ClaimForm, lex: LexiconIndex, did: float | None = None
+    fa: ClaimForm,
+    fb: ClaimForm,
+    lex: LexiconIndex,
+    did: float | None = None,
+    core: CoreSims | None = None,
 ) -> PairScore:
-    opposite = opposite_pair(fa, fb, lex)
-    sims = field_similarities(fa, fb, lex, did, opposite)
+    """Per-field similarities and combined score of ``fa`` and ``fb``.
+
+    ``core`` is :func:`core_similarities` of the pair's cores when already known.
+    """
+    if core is None:
+        core = core_similarities(fa, fb, lex, did)
+    opposite, head, where = core
+    sims = _all_sims(head, where, fa, fb)
     a, b = (fa.index, fb.index) if fa.index < fb.index else (fb.index, fa.index)
     return PairScore(
         a=a,
