@@ -35,6 +35,7 @@ from claimdiff.match import (
     candidate_pairs,
     core_key,
     core_similarities,
+    event_similarity,
     group_statements,
     score_pair,
 )
@@ -554,6 +555,7 @@ def _analyse_all(corpus: Corpus, options: CompareOptions) -> _Analysis:
     # What scoring and classification read of the two cores alone: computed
     # once per core pair, shared by its form pairs (other times or labels).
     by_cores: dict[tuple[int, int], tuple[CoreSims, CoreFacts]] = {}
+    event_sims: dict[tuple[str, str], float] = {}
     reps, core_of = cf.reps, cf.core_of
     for a, b in cf.pairs(core_pairs):
         fa, fb = reps[a], reps[b]
@@ -564,7 +566,18 @@ def _analyse_all(corpus: Corpus, options: CompareOptions) -> _Analysis:
         else:
             overlap = 1 if ia.start <= ib.end and ib.start <= ia.end else 2
         ca, cb = core_of[a], core_of[b]
-        key = (ca, cb, overlap, da.event, db.event)
+        # Scoring and classification read the labels only through their
+        # similarity: pairs of other labels just as similar share the verdict.
+        ea, eb = da.event, db.event
+        if ea is None or eb is None:
+            esim = None
+        elif ea == eb:
+            esim = 1.0
+        else:
+            esim = event_sims.get((ea, eb))
+            if esim is None:
+                esim = event_sims[(ea, eb)] = event_similarity(ea, eb)
+        key = (ca, cb, overlap, esim)
         hit = known.get(key)
         if hit is None:
             parts = by_cores.get((ca, cb))
