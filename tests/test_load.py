@@ -134,7 +134,7 @@ def test_yaml_1_1_surprises_load_as_written_text(valid: LoadResult) -> None:
     assert c.event == ".inf"
     assert c.tags == ("2001-12-14t21:59:43.10-05:00", "1_000", "null_not")
     assert c.note is None  # "~" is YAML's null: not given
-    assert (d.id, d.who, d.did, d.negated) == ("042", ("42",), "3.14", True)
+    assert (d.id, d.who, d.did, d.negated) == ("042", ("42nd Brigade",), "3.14", True)
 
 
 def test_unquoted_and_quoted_dates_load_the_same(tmp_path: Path) -> None:

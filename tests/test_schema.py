@@ -49,11 +49,16 @@ def _claim_files(folder: Path) -> list[Path]:
     )
 
 
+QUOTING_CASES = {"who-number.yaml"}
+"""Cases decided by quoting (``who: 42`` vs ``who: "42"``), which a JSON Schema of the
+string-typed document cannot see: both are the string "42" there."""
+
+
 def _structural_cases() -> list[Path]:
     """Invalid single claim files, plus hand-written edge cases, with structural problems only."""
     cases = []
     for path in _claim_files(DATA / "invalid"):
-        if path.parent != DATA / "invalid":
+        if path.parent != DATA / "invalid" or path.name in QUOTING_CASES:
             continue
         try:
             string_typed_document(path.read_bytes())
@@ -82,7 +87,7 @@ EDGE_CASES = {
         "article: {title: T, published: 2020-01-02}\n"
         "claims: [{id: c, who: a, did: x, when: 2020-09-27}]\n"
     ),
-    "numbers": "article: {title: 1}\nclaims: [{id: 2, who: 3, did: 4, where: 5.0}]\n",
+    "numbers": "article: {title: 1}\nclaims: [{id: 2, who: a, did: 4, where: 5.0}]\n",
     "extra-top": "article: {title: T}\nclaims: []\nversion: 1\n",
 }
 

@@ -672,6 +672,25 @@ def _unresolved(name: str, spec: TimeSpec) -> str:
     return f"cannot resolve {name} '{one_line(spec.text)}': {reason}; the time counts as unknown"
 
 
+_NUMBER = re.compile(r"[-+]?(\d[\d_]*(\.\d*)?([eE][-+]?\d+)?|0[xX][0-9a-fA-F]+|0[oO][0-7]+)")
+
+
+def _reject_numeric_actors(b: _Builder, node: Node, name: str) -> None:
+    """An unquoted number where an actor belongs is a slip (``who: 42``), not a name.
+
+    Quoted, it is taken as written: ``who: "42"`` is deliberate.
+    """
+    items = node.value if isinstance(node, SequenceNode) else [node]
+    for item in items:
+        if isinstance(item, ScalarNode) and not item.style and _NUMBER.fullmatch(item.value):
+            b.add(
+                item,
+                "wrong-type",
+                f"'{name}' must name an actor, not the number {item.value} "
+                f'(quote it, {name}: "{item.value}", if that is really the name)',
+            )
+
+
 def _claim(b: _Builder, node: Node, article_id: str, published: Interval | None) -> Claim | None:
     if not isinstance(node, MappingNode):
         b.add(node, "not-mapping", f"a claim must be a mapping of fields, not a {_kind(node)}")
@@ -688,6 +707,7 @@ def _claim(b: _Builder, node: Node, article_id: str, published: Interval | None)
             got = b.texts(f[name][1], f"'{name}'")
             if got is not None:
                 actors[name] = got
+                _reject_numeric_actors(b, f[name][1], name)
     if "who" not in f:
         b.add(node, "missing-field", "a claim needs 'who'")
     elif actors.get("who") == ():
