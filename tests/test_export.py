@@ -417,3 +417,10 @@ def test_item_by_item_json_is_the_same_document(report: Report, view: str) -> No
     text = export(View(view), Format.JSON, empty)
     assert text == json.dumps(json.loads(text), ensure_ascii=False, indent=2) + "\n"
     assert json.loads(text)[view] == []
+
+
+@pytest.mark.parametrize(("view", "fmt"), registered(), ids=lambda v: getattr(v, "value", v))
+def test_chunks_join_to_the_export(report: Report, view: View, fmt: Format) -> None:
+    from claimdiff.export import export_chunks
+
+    assert "".join(export_chunks(view, fmt, report)) == export(view, fmt, report)

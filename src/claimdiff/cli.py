@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -350,44 +350,74 @@ def _compare_view(
             str(skip_invalid),
         )
         hit = cache.get("output", key)
-        if isinstance(hit, tuple) and len(hit) == 2:
-            text, shown = hit
-            _write_view(ctx, text, fmt, output, corpus)
+        if isinstance(hit, tuple) and len(hit) == 2 and isinstance(hit[0], list):
+            pieces, shown = hit
+            _write_view(ctx, (p.decode("utf-8") for p in pieces), fmt, output, corpus)
             return int(shown)
     result = _load_result(ctx, corpus, skip_invalid, no_cache)
     report = select(_compare(ctx, result.corpus, options))
-    text = _view_text(ctx, console, view, report, fmt, output)
-    _write_view(ctx, text, fmt, output, corpus)
-    if not no_cache and not result.problems:
-        cache.put("output", key, (text, len(report.contradictions)))
+    chunks = _view_chunks(ctx, console, view, report, fmt, output)
+    cacheable = not no_cache and not result.problems
+    pieces = _write_view(ctx, chunks, fmt, output, corpus, keep=cacheable)
+    if cacheable and pieces is not None:
+        cache.put("output", key, (pieces, len(report.contradictions)))
     return len(report.contradictions)
+
+
+CACHE_LIMIT = 256 * 2**20
+"""Outputs larger than this (UTF-8 bytes) are written but not kept for the cache."""
 
 
 def _emit(
     ctx: click.Context,
-    text: str,
+    text: str | Iterable[str],
     output: str,
     corpus_root: Path | None,
-) -> None:
-    """Print to stdout for ``-o -``, else write atomically and say where on stderr."""
+    *,
+    keep: bool = False,
+) -> list[bytes] | None:
+    """Print to stdout for ``-o -``, else write atomically and say where on stderr.
+
+    ``text`` may come in pieces, written as they come, so a large export is
+    never held whole. With ``keep``, returns the pieces as UTF-8 (compact, for
+    the cache) unless they add up to more than :data:`CACHE_LIMIT`.
+    """
+    chunks: Iterable[str] = [text] if isinstance(text, str) else text
+    kept: list[bytes] | None = [] if keep else None
+    size = 0
+
+    def tee() -> Iterator[str]:
+        nonlocal kept, size
+        for chunk in chunks:
+            if kept is not None:
+                encoded = chunk.encode("utf-8")
+                size += len(encoded)
+                kept.append(encoded)
+                if size > CACHE_LIMIT:
+                    kept = None
+            yield chunk
+
     if output == "-":
-        if sys.stdout.isatty() and not text.lstrip().startswith("{"):
-            # A CSV or Markdown export shown on a terminal: control characters in the
-            # data must not drive the terminal. Files and pipes get the data unchanged.
-            from claimdiff.render import safe
+        terminal = sys.stdout.isatty()
+        for chunk in tee():
+            if terminal:
+                # On a terminal, control characters in the data must not drive it;
+                # files and pipes get the data unchanged.
+                from claimdiff.render import safe
 
-            text = "\n".join(
-                "\t".join(safe(cell) for cell in line.rstrip("\r").split("\t"))
-                for line in text.split("\n")
-            )
-        click.echo(text, nl=False, color=True)
-        return
-    from claimdiff.output import check_output_path, write_atomic
+                chunk = "\n".join(
+                    "\t".join(safe(cell) for cell in line.rstrip("\r").split("\t"))
+                    for line in chunk.split("\n")
+                )
+            click.echo(chunk, nl=False, color=True)
+    else:
+        from claimdiff.output import check_output_path, write_atomic
 
-    path = Path(output)
-    check_output_path(path, corpus_root)
-    write_atomic(path, text)
-    click.echo(f"claimdiff: wrote {path}", err=True)
+        path = Path(output)
+        check_output_path(path, corpus_root)
+        write_atomic(path, tee())
+        click.echo(f"claimdiff: wrote {path}", err=True)
+    return kept
 
 
 def _resolve_format(fmt: str | None, output: str, allowed: Sequence[str]) -> str:
@@ -407,10 +437,10 @@ def _resolve_format(fmt: str | None, output: str, allowed: Sequence[str]) -> str
     return "table"
 
 
-def _view_text(
+def _view_chunks(
     ctx: click.Context, console: Any, view: str, report: Report, fmt: str, output: str
-) -> str:
-    """The view as text: an export, or the terminal table captured from Rich."""
+) -> Iterator[str]:
+    """The view as text pieces: an export, or the terminal table captured from Rich."""
     from claimdiff import export
 
     if fmt == "table":
@@ -421,16 +451,25 @@ def _view_text(
         renderer = getattr(render, f"render_{view}")
         with console.capture() as capture:
             console.print(renderer(report))
-        return str(capture.get())
-    return export.export(export.View(view), export.Format(fmt), report)
+        return iter([str(capture.get())])
+    return export.export_chunks(export.View(view), export.Format(fmt), report)
 
 
-def _write_view(ctx: click.Context, text: str, fmt: str, output: str, corpus: Path) -> None:
+def _write_view(
+    ctx: click.Context,
+    text: str | Iterable[str],
+    fmt: str,
+    output: str,
+    corpus: Path,
+    *,
+    keep: bool = False,
+) -> list[bytes] | None:
     if fmt == "table":
         # Already rendered (and made terminal-safe) by Rich: write it as it is.
-        click.echo(text, nl=False, color=True)
-    else:
-        _emit(ctx, text, output, corpus)
+        whole = text if isinstance(text, str) else "".join(text)
+        click.echo(whole, nl=False, color=True)
+        return [whole.encode("utf-8")]
+    return _emit(ctx, text, output, corpus, keep=keep)
 
 
 def _show(
@@ -441,8 +480,9 @@ def _show(
     output: str,
     corpus_root: Path,
 ) -> None:
-    text = _view_text(ctx, _console(ctx), view, report, fmt, output)
-    _write_view(ctx, text, fmt, output, corpus_root)
+    _write_view(
+        ctx, _view_chunks(ctx, _console(ctx), view, report, fmt, output), fmt, output, corpus_root
+    )
 
 
 def format_option(choices: Sequence[str], default: str | None = None) -> Callable[[F], F]:

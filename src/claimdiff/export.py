@@ -114,6 +114,22 @@ def export(view: View, fmt: Format, report: Report) -> str:
     return fn(report)
 
 
+def export_chunks(view: View, fmt: Format, report: Report) -> Iterator[str]:
+    """The text of :func:`export`, in pieces, so large outputs can be written as they come.
+
+    The pieces join to exactly ``export(view, fmt, report)``.
+    """
+    streamed = {
+        (View.CONTRADICTIONS, Format.JSON): ("contradictions", _contradictions_items),
+        (View.AGREEMENTS, Format.JSON): ("agreements", _agreements_items),
+    }.get((View(view), Format(fmt)))
+    if streamed is None:
+        yield export(view, fmt, report)
+        return
+    name, items = streamed
+    yield from _json_items_chunks(name, name, items(report))
+
+
 def formats_for(view: View) -> tuple[Format, ...]:
     """The formats ``view`` can be exported to, in :class:`Format` order."""
     return tuple(f for f in Format if (view, f) in _REGISTRY)
@@ -754,22 +770,26 @@ def _dump(kind: str, body: Mapping[str, Any]) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
 
 
-def _dump_items(kind: str, key: str, items: Iterable[Mapping[str, Any]]) -> str:
-    """Same text as ``_dump(kind, {key: list(items)})``, one item in memory at a time.
+def _json_items_chunks(kind: str, key: str, items: Iterable[Mapping[str, Any]]) -> Iterator[str]:
+    """The text of ``_dump(kind, {key: list(items)})``, one item at a time.
 
     At 100k claims the whole document as nested dicts costs several hundred MB
-    more than its text; serialising item by item keeps only the text.
+    more than its text; serialising item by item keeps only the text, and a
+    caller that writes the pieces as they come keeps not even that.
     """
-    parts: list[str] = []
-    for item in items:
-        text = json.dumps(item, ensure_ascii=False, indent=2, sort_keys=False)
-        parts.append("    " + text.replace("\n", "\n    "))
     head = json.dumps(
         {"format": FORMAT_VERSION, "kind": f"claimdiff.{kind}"}, ensure_ascii=False, indent=2
     )[:-2]
-    if not parts:
-        return f'{head},\n  "{key}": []\n}}\n'
-    return f'{head},\n  "{key}": [\n' + ",\n".join(parts) + "\n  ]\n}\n"
+    first = True
+    for item in items:
+        text = "    " + json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+        yield (f'{head},\n  "{key}": [\n' if first else ",\n") + text
+        first = False
+    yield f'{head},\n  "{key}": []\n}}\n' if first else "\n  ]\n}\n"
+
+
+def _dump_items(kind: str, key: str, items: Iterable[Mapping[str, Any]]) -> str:
+    return "".join(_json_items_chunks(kind, key, items))
 
 
 def _time_json(spec: TimeSpec | None) -> dict[str, Any] | None:
@@ -890,50 +910,48 @@ def _side_json(claim: Claim, art: Article | None) -> dict[str, Any]:
     }
 
 
+def _contradictions_items(report: Report) -> Iterator[dict[str, Any]]:
+    get, art = _claim_lookup(report), _article_lookup(report)
+    for c in report.contradictions:
+        a, b = get(c.a), get(c.b)
+        yield (
+            {
+                "kind": c.kind.value,
+                "claims": [c.a, c.b],
+                "score": c.score,
+                "statement": c.statement,
+                "self": a.article_id == b.article_id,
+                "a": _side_json(a, art(a.article_id)),
+                "b": _side_json(b, art(b.article_id)),
+                "evidence": _evidence_json(c.evidence),
+            }
+        )
+
+
 @_register(View.CONTRADICTIONS, Format.JSON)
 def _contradictions_json(report: Report) -> str:
+    return _dump_items("contradictions", "contradictions", _contradictions_items(report))
+
+
+def _agreements_items(report: Report) -> Iterator[dict[str, Any]]:
     get, art = _claim_lookup(report), _article_lookup(report)
-
-    def items() -> Iterator[dict[str, Any]]:
-        for c in report.contradictions:
-            a, b = get(c.a), get(c.b)
-            yield (
-                {
-                    "kind": c.kind.value,
-                    "claims": [c.a, c.b],
-                    "score": c.score,
-                    "statement": c.statement,
-                    "self": a.article_id == b.article_id,
-                    "a": _side_json(a, art(a.article_id)),
-                    "b": _side_json(b, art(b.article_id)),
-                    "evidence": _evidence_json(c.evidence),
-                }
-            )
-
-    return _dump_items("contradictions", "contradictions", items())
+    for ag in report.agreements:
+        hedged = _hedged_refs(report, ag)
+        members = [_member_json(c, art(c.article_id), c.ref in hedged) for c in map(get, ag.claims)]
+        yield {
+            "statement": ag.statement,
+            "independent_sources": ag.independent_sources,
+            "articles": list(ag.articles),
+            "score": ag.score,
+            "evidence": _evidence_json(ag.evidence),
+            "claims": list(ag.claims),
+            "members": members,
+        }
 
 
 @_register(View.AGREEMENTS, Format.JSON)
 def _agreements_json(report: Report) -> str:
-    get, art = _claim_lookup(report), _article_lookup(report)
-
-    def items() -> Iterator[dict[str, Any]]:
-        for ag in report.agreements:
-            hedged = _hedged_refs(report, ag)
-            members = [
-                _member_json(c, art(c.article_id), c.ref in hedged) for c in map(get, ag.claims)
-            ]
-            yield {
-                "statement": ag.statement,
-                "independent_sources": ag.independent_sources,
-                "articles": list(ag.articles),
-                "score": ag.score,
-                "evidence": _evidence_json(ag.evidence),
-                "claims": list(ag.claims),
-                "members": members,
-            }
-
-    return _dump_items("agreements", "agreements", items())
+    return _dump_items("agreements", "agreements", _agreements_items(report))
 
 
 def _statement_json(st: Statement) -> dict[str, Any]:

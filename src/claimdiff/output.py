@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from claimdiff.errors import OutputError
@@ -38,16 +39,19 @@ def check_output_path(path: Path, corpus_root: Path | None) -> None:
         raise OutputError(f"cannot write {path}: directory {parent} does not exist")
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str | Iterable[str]) -> None:
     """Write ``text`` to ``path`` via a temporary file in the same directory and a rename.
 
     Special files (``/dev/null``, ``/dev/stdout``, a named pipe) are written to
     directly: renaming over them would replace the device with a regular file.
+    ``text`` may be an iterable of pieces, written as they come.
     """
+    chunks: Iterable[str] = [text] if isinstance(text, str) else text
     if path.exists() and not path.is_file():
         try:
             with open(path, "w", encoding="utf-8", newline="") as handle:
-                handle.write(text)
+                for chunk in chunks:
+                    handle.write(chunk)
         except OSError as exc:
             raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
         return
@@ -62,7 +66,8 @@ def write_atomic(path: Path, text: str) -> None:
         os.umask(umask)
         os.chmod(tmp_name, 0o666 & ~umask)
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+            for chunk in chunks:
+                handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp_name, path)
