@@ -15,23 +15,11 @@ import yaml
 from rapidfuzz import fuzz
 
 from claimdiff import synth
+from claimdiff.load import ARTICLE_FIELDS, CLAIM_FIELDS
 from claimdiff.model import ContradictionKind
 
-ARTICLE_KEYS = {"id", "title", "outlet", "url", "published", "author", "text"}
-CLAIM_KEYS = {
-    "id",
-    "who",
-    "did",
-    "whom",
-    "when",
-    "where",
-    "negated",
-    "said_by",
-    "event",
-    "quote",
-    "tags",
-    "note",
-}
+ARTICLE_KEYS = set(ARTICLE_FIELDS)
+CLAIM_KEYS = set(CLAIM_FIELDS)
 NEGATION_CUES = ("did not ", "has not ", "never ", "refused to ")
 
 

@@ -20,7 +20,6 @@ whatever the order of its files.
 from __future__ import annotations
 
 import re
-import unicodedata
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -33,6 +32,7 @@ import yaml
 from rapidfuzz import fuzz, process
 
 from claimdiff.model import Article, Claim, CompareOptions, Corpus, Interval, Lexicon
+from claimdiff.text import strip_accents
 
 NEG = "not:"
 """Prefix of the marker token a negation cue becomes inside an action."""
@@ -47,14 +47,6 @@ _THOUSANDS_RE = re.compile(r"(?<=\d),(?=\d{3}\b)")
 
 _NT_RE = re.compile(r"n't\b")
 _POSSESSIVE_RE = re.compile(r"'s\b")
-
-
-def strip_accents(text: str) -> str:
-    """``"Pashinyán"`` → ``"Pashinyan"``: accents are spelling noise between outlets."""
-    if text.isascii():
-        return text
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def tokens(text: str) -> list[str]:

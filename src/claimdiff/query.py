@@ -9,7 +9,6 @@ left out of the view is still found for the article kept in it.
 from __future__ import annotations
 
 import dataclasses
-import unicodedata
 from collections.abc import Collection, Iterable
 
 from claimdiff.errors import RefError
@@ -21,11 +20,11 @@ from claimdiff.model import (
     Report,
     Status,
 )
+from claimdiff.text import strip_accents
 
 
 def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    return strip_accents(text).casefold()
 
 
 def check_articles(corpus: Corpus, article_ids: Iterable[str]) -> None:

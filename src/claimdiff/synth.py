@@ -72,12 +72,12 @@ import random
 import re
 import shutil
 import sys
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from claimdiff.model import ContradictionKind
+from claimdiff.text import strip_accents
 
 GENERATOR_VERSION = 1
 """Bumped whenever the same arguments would produce different output."""
@@ -510,13 +510,7 @@ def _scalar(text: str) -> str:
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", _fold(text).lower()).strip("-")
-
-
-def _fold(text: str) -> str:
-    """Strip accents: "Erdoğan" → "Erdogan"."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return re.sub(r"[^a-z0-9]+", "-", strip_accents(text).lower()).strip("-")
 
 
 # --------------------------------------------------------------------------- generation
@@ -717,9 +711,9 @@ class _Generator:
             name = rng.choice(aliases)
             self.count("who:alias")
         r = rng.random()
-        if r < 0.06 and _fold(name) != name and _fold(name) not in forms:
+        if r < 0.06 and strip_accents(name) != name and strip_accents(name) not in forms:
             self.count("who:accent-stripped")
-            return _fold(name)
+            return strip_accents(name)
         if r < 0.12:
             self.count("who:case")
             return name.lower() if rng.random() < 0.5 else name.upper()
