@@ -313,9 +313,9 @@ def _compare_view(
     *,
     skip_invalid: bool,
     no_cache: bool,
-    fmt: str,
+    fmt: str | None,
     output: str,
-    options: CompareOptions,
+    engine: dict[str, Any],
     select: Callable[[Report], Report],
     selection: Sequence[object],
 ) -> int:
@@ -331,6 +331,8 @@ def _compare_view(
     from claimdiff.cache import Cache, combine
     from claimdiff.load import corpus_fingerprint
 
+    options = _options(engine)
+    fmt = _resolve_format(fmt, output, EXPORT_FORMATS)
     console = _console(ctx)
     cache = Cache.disabled() if no_cache else Cache()
     key = b""
@@ -683,7 +685,7 @@ def claims(
     metavar="ID",
     help="Only contradictions involving this article (repeatable).",
 )
-@format_option(["table", "json", "markdown", "csv", "html"], default=None)
+@format_option(EXPORT_FORMATS, default=None)
 @output_option
 @click.option("--check", is_flag=True, help="Exit 1 when any contradiction is shown (for CI).")
 @engine_options
@@ -704,8 +706,6 @@ def contradictions(
     """Show each contradiction side by side: articles, claims, quotes, kind, score and why."""
     from claimdiff.query import select_report
 
-    options = _options(kwargs)
-    fmt = _resolve_format(fmt, output, ["table", "json", "markdown", "csv", "html"])
     wanted = [ContradictionKind(k) for k in kinds]
     shown = _compare_view(
         ctx,
@@ -715,7 +715,7 @@ def contradictions(
         no_cache=no_cache,
         fmt=fmt,
         output=output,
-        options=options,
+        engine=kwargs,
         select=lambda report: select_report(report, articles=articles, kinds=wanted),
         selection=(articles, kinds),
     )
@@ -739,7 +739,7 @@ def contradictions(
     metavar="ID",
     help="Only agreements involving this article (repeatable).",
 )
-@format_option(["table", "json", "markdown", "csv", "html"], default=None)
+@format_option(EXPORT_FORMATS, default=None)
 @output_option
 @engine_options
 @click.pass_context
@@ -758,8 +758,6 @@ def agreements(
     """Show statements made by two or more articles, with their independent sources."""
     from claimdiff.query import select_report
 
-    options = _options(kwargs)
-    fmt = _resolve_format(fmt, output, ["table", "json", "markdown", "csv", "html"])
     _compare_view(
         ctx,
         "agreements",
@@ -768,7 +766,7 @@ def agreements(
         no_cache=no_cache,
         fmt=fmt,
         output=output,
-        options=options,
+        engine=kwargs,
         select=lambda report: select_report(report, articles=articles, min_sources=min_sources),
         selection=(articles, min_sources),
     )
@@ -858,8 +856,6 @@ def table(
     """
     from claimdiff.query import select_report
 
-    options = _options(kwargs)
-    fmt = _resolve_format(fmt, output, EXPORT_FORMATS)
     wanted = [Status(s) for s in statuses]
     _compare_view(
         ctx,
@@ -869,7 +865,7 @@ def table(
         no_cache=no_cache,
         fmt=fmt,
         output=output,
-        options=options,
+        engine=kwargs,
         select=lambda report: select_report(report, articles=articles, statuses=wanted),
         selection=(articles, statuses),
     )
@@ -892,8 +888,6 @@ def matrix(
     **kwargs: Any,
 ) -> None:
     """Article x article counts of agreements and contradictions."""
-    options = _options(kwargs)
-    fmt = _resolve_format(fmt, output, EXPORT_FORMATS)
     _compare_view(
         ctx,
         "matrix",
@@ -902,7 +896,7 @@ def matrix(
         no_cache=no_cache,
         fmt=fmt,
         output=output,
-        options=options,
+        engine=kwargs,
         select=lambda report: report,
         selection=(),
     )
@@ -929,8 +923,6 @@ def timeline(
     """Statements in time order, with their sources; marks where sources disagree on the date."""
     from claimdiff.query import select_report
 
-    options = _options(kwargs)
-    fmt = _resolve_format(fmt, output, EXPORT_FORMATS)
     _compare_view(
         ctx,
         "timeline",
@@ -939,7 +931,7 @@ def timeline(
         no_cache=no_cache,
         fmt=fmt,
         output=output,
-        options=options,
+        engine=kwargs,
         select=lambda report: select_report(report, who=who),
         selection=(who,),
     )
