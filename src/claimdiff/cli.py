@@ -1033,7 +1033,7 @@ def locate(
     from claimdiff.load import load_corpus
     from claimdiff.query import check_articles
 
-    result = load_corpus(corpus, use_cache=False)
+    result = load_corpus(corpus, use_cache=True)
     candidates = {a.id: a for a in (*result.rejected, *result.corpus.articles)}
     if article_id not in candidates:
         check_articles(result.corpus, [article_id])
