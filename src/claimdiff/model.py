@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -344,7 +345,10 @@ class Report:
     """Groups of article ids whose texts are near-copies (counted as one source)."""
 
     def statement(self, statement_id: str) -> Statement:
-        for st in self.statements:
-            if st.id == statement_id:
-                return st
-        raise KeyError(statement_id)
+        """The statement with this id (``KeyError`` if none); constant time, since
+        exporters look up one statement per agreement."""
+        return self._statements_by_id[statement_id]
+
+    @functools.cached_property
+    def _statements_by_id(self) -> Mapping[str, Statement]:
+        return {st.id: st for st in self.statements}
