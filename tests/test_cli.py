@@ -385,6 +385,31 @@ def test_warm_run_replays_the_same_output_and_edits_are_seen(runner: CliRunner, 
     assert "beta#neutral" not in edited.stdout
 
 
+def test_output_is_cached_under_the_bytes_it_was_made_from(
+    runner: CliRunner, mini: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file edited between fingerprinting and parsing must not poison the cache."""
+    from claimdiff import load
+
+    path = mini / "beta.yaml"
+    before = path.read_text("utf-8")
+    expected = run(runner, "contradictions", mini, "--format", "json", "--no-cache").stdout
+    real = load.corpus_fingerprint
+
+    def fingerprint_then_edit(root: object, **kw: object) -> bytes:
+        digest = real(root, **kw)  # type: ignore[arg-type]
+        path.write_text(before.replace("remained neutral", "supported"), "utf-8")
+        return digest
+
+    monkeypatch.setattr(load, "corpus_fingerprint", fingerprint_then_edit)
+    raced = run(runner, "contradictions", mini, "--format", "json")
+    monkeypatch.setattr(load, "corpus_fingerprint", real)
+    # The run showed (and cached) what it fingerprinted: the file as it was.
+    assert raced.stdout == expected
+    path.write_text(before, "utf-8")
+    assert run(runner, "contradictions", mini, "--format", "json").stdout == expected
+
+
 def test_corrupt_cache_is_ignored(runner: CliRunner, mini: Path) -> None:
     cold = run(runner, "table", mini, "--format", "csv")
     for entry in cache_files():

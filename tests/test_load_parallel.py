@@ -443,3 +443,35 @@ def test_fingerprint_of_a_missing_corpus(tmp_path: Path) -> None:
 
     with pytest.raises(ClaimdiffError):
         corpus_fingerprint(tmp_path / "nope")
+
+
+# --------------------------------------------------------------------------- prefetched bytes
+
+
+def _changed_on_disk(root: Path) -> None:
+    """Change every kind of file load_corpus reads, after its bytes were collected."""
+    for path in sorted(root.rglob("*.yaml")):
+        path.write_bytes(b"\xff not yaml: [")
+    for path in sorted(root.rglob("*.txt")):
+        path.write_text("rewritten", encoding="utf-8")
+
+
+@pytest.mark.parametrize(("use_cache", "workers"), [(True, 1), (True, 2), (False, 1), (False, 2)])
+def test_load_parses_the_prefetched_bytes(
+    corpus: Path, reference: LoadResult, use_cache: bool, workers: int
+) -> None:
+    kept: dict[str, bytes] = {}
+    corpus_fingerprint(corpus, keep=kept)
+    assert any(k.endswith(".txt") for k in kept) and any(k.endswith(".yaml") for k in kept)
+    _changed_on_disk(corpus)
+    got = load_corpus(corpus, use_cache=use_cache, workers=workers, prefetched=kept)
+    # The bytes the fingerprint saw, not the files now on disk (paths aside, the
+    # reference is the same corpus before the change).
+    assert len(got.corpus.claims()) == len(reference.corpus.claims())
+    assert [a.text for a in got.corpus.articles] == [a.text for a in reference.corpus.articles]
+    assert [p.code for p in got.problems] == [p.code for p in reference.problems]
+
+
+def test_files_missing_from_prefetched_are_read(corpus: Path, reference: LoadResult) -> None:
+    got = load_corpus(corpus, use_cache=False, workers=1, prefetched={"/nowhere.yaml": b""})
+    assert len(got.corpus.claims()) == len(reference.corpus.claims())

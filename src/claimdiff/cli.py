@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -163,7 +163,11 @@ def _load(ctx: click.Context, corpus: Path, skip_invalid: bool, no_cache: bool) 
 
 
 def _load_result(
-    ctx: click.Context, corpus: Path, skip_invalid: bool, no_cache: bool
+    ctx: click.Context,
+    corpus: Path,
+    skip_invalid: bool,
+    no_cache: bool,
+    prefetched: Mapping[str, bytes] | None = None,
 ) -> LoadResult:
     """Load, print every problem on stderr, stop on errors unless --skip-invalid."""
     from claimdiff.load import LIBYAML, load_corpus
@@ -175,7 +179,9 @@ def _load_result(
             err=True,
         )
     with _Progress(ctx, "reading claim files") as progress:
-        result = load_corpus(corpus, use_cache=not no_cache, progress=progress.update)
+        result = load_corpus(
+            corpus, use_cache=not no_cache, progress=progress.update, prefetched=prefetched
+        )
     errors = [p for p in result.problems if p.is_error]
     if errors and not skip_invalid:
         raise CorpusError(result.problems)
@@ -336,12 +342,15 @@ def _compare_view(
     console = _console(ctx)
     cache = Cache.disabled() if no_cache else Cache()
     key = b""
+    # The bytes the fingerprint hashed are the bytes parsed: the output is
+    # cached under the key of exactly what produced it, and nothing is read twice.
+    files: dict[str, bytes] = {}
     if not no_cache:
         terminal = (
             (console.width, str(console.color_system), console.no_color) if fmt == "table" else ()
         )
         key = combine(
-            [corpus_fingerprint(corpus)],
+            [corpus_fingerprint(corpus, keep=files)],
             version,
             _engine_version(),
             view,
@@ -356,7 +365,7 @@ def _compare_view(
             pieces, shown = hit
             _write_view(ctx, (p.decode("utf-8") for p in pieces), fmt, output, corpus)
             return int(shown)
-    result = _load_result(ctx, corpus, skip_invalid, no_cache)
+    result = _load_result(ctx, corpus, skip_invalid, no_cache, files)
     report = select(_compare(ctx, result.corpus, options))
     chunks = _view_chunks(ctx, console, view, report, fmt, output)
     cacheable = not no_cache and not result.problems

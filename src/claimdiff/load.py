@@ -38,7 +38,7 @@ import stat
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
@@ -981,6 +981,23 @@ def _read(fs_path: str, display: str) -> bytes | Problem:
     return data
 
 
+_Read = Callable[[str, str], bytes | Problem]
+
+
+def _reader(prefetched: Mapping[str, bytes] | None) -> _Read:
+    """:func:`_read`, answered from ``prefetched`` bytes where it has them."""
+    if not prefetched:
+        return _read
+
+    def read(fs_path: str, display: str) -> bytes | Problem:
+        data = prefetched.get(fs_path)
+        if data is None or len(data) > MAX_FILE_BYTES:
+            return _read(fs_path, display)
+        return data
+
+    return read
+
+
 def _is_within(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
@@ -1062,7 +1079,7 @@ def _walk(root: str, root_real: str, problems: list[Problem]) -> list[_Found]:
 
 
 def _attach_text(
-    parsed: ParsedFile, fs_path: str, root_real: str
+    parsed: ParsedFile, fs_path: str, root_real: str, read: _Read = _read
 ) -> tuple[Article | None, list[Problem]]:
     """Read the article text named by ``text:`` (relative to the claim file)."""
     article = parsed.article
@@ -1086,7 +1103,7 @@ def _attach_text(
                 loc, ERROR, "text-missing", f"text file '{one_line(written)}' does not exist"
             )
         ]
-    data = _read(target, written)
+    data = read(target, written)
     if isinstance(data, Problem):
         return article, [
             Problem.at(loc, ERROR, data.code, f"text '{one_line(written)}': {data.message}")
@@ -1644,6 +1661,7 @@ def _parse_many(
     store: Cache,
     progress: Callable[[int, int], None] | None,
     workers: int | None,
+    read: _Read = _read,
 ) -> list[ParsedFile]:
     """Every claim file parsed, in ``files`` order: from the cache, in workers, or here.
 
@@ -1660,7 +1678,7 @@ def _parse_many(
             version = loader_version()
             index: dict[str, bytes] | None = None
             for g in groups:
-                g.data = [_read(f.fs_path, f.display) for f in g.files]
+                g.data = [read(f.fs_path, f.display) for f in g.files]
                 if any(isinstance(d, Problem) for d in g.data):
                     scheduler.add(g, g.size())  # not cached: unreadable files are rare
                     continue
@@ -1691,6 +1709,9 @@ def _parse_many(
             if len(files) >= scheduler.min_files and _at_least(files, scheduler.min_bytes):
                 scheduler.min_bytes = 0
             for g in groups:
+                if read is not _read:
+                    got = [read(f.fs_path, f.display) for f in g.files]
+                    g.data = [d if isinstance(d, bytes) else None for d in got]
                 scheduler.add(g, 0)
         scheduler.finish()
     except BaseException:
@@ -1792,6 +1813,7 @@ def load_corpus(
     use_cache: bool = True,
     progress: Callable[[int, int], None] | None = None,
     workers: int | None = None,
+    prefetched: Mapping[str, bytes] | None = None,
 ) -> LoadResult:
     """Load every claim file and reserved file under ``root``.
 
@@ -1807,6 +1829,11 @@ def load_corpus(
     parallel processes and a small one here; ``1`` never starts a process; ``n``
     uses a pool of ``n`` processes whatever the size. The result is the same
     either way.
+
+    ``prefetched`` maps file paths to bytes already read — what
+    :func:`corpus_fingerprint` collects in its ``keep`` — and those bytes are
+    parsed instead of reading the files again: a fingerprint and a load made
+    together then describe the same bytes even if a file changes in between.
     """
     root_str = os.fspath(root)
     if not os.path.exists(root_str):
@@ -1825,8 +1852,9 @@ def load_corpus(
         found = _walk(root_str, root_real, problems)
         claim_files = [f for f in found if not f.reserved]
         store = Cache() if use_cache else Cache.disabled()
-        parsed_files = _parse_many(claim_files, root_str, store, progress, workers)
-        result = _assemble(root_str, root_real, found, parsed_files, problems)
+        read = _reader(prefetched)
+        parsed_files = _parse_many(claim_files, root_str, store, progress, workers, read)
+        result = _assemble(root_str, root_real, found, parsed_files, problems, read)
         if gc_was_enabled:
             # Keep the collector from ever rescanning the corpus (it is acyclic).
             gc.freeze()
@@ -1842,6 +1870,7 @@ def _assemble(
     found: Sequence[_Found],
     parsed_files: Sequence[ParsedFile],
     problems: list[Problem],
+    read: _Read = _read,
 ) -> LoadResult:
     """Reserved files, texts and the checks across files: what follows per-file parsing."""
     parsed = [
@@ -1855,7 +1884,7 @@ def _assemble(
     for f in found:
         if not f.reserved:
             continue
-        data = _read(f.fs_path, f.display)
+        data = read(f.fs_path, f.display)
         name = os.path.basename(f.fs_path)
         if isinstance(data, Problem):
             reserved_problems[f.display] = (data,)
@@ -1870,7 +1899,7 @@ def _assemble(
     articles: dict[str, Article] = {}
     claim_counts: dict[str, int] = {}
     for pf, fs_path in parsed:
-        article, text_problems = _attach_text(pf, fs_path, root_real)
+        article, text_problems = _attach_text(pf, fs_path, root_real, read)
         per_file[pf.path] = [*pf.problems, *text_problems]
         claim_counts[pf.path] = pf.claims
         if article is not None:
@@ -1934,7 +1963,9 @@ def _assemble(
 _CONTENT_SUFFIXES = (".yaml", ".yml", ".txt")
 
 
-def corpus_fingerprint(root: str | os.PathLike[str]) -> bytes:
+def corpus_fingerprint(
+    root: str | os.PathLike[str], *, keep: dict[str, bytes] | None = None
+) -> bytes:
     """A digest of everything a load of ``root`` reads, computed without parsing any YAML.
 
     For keying a cache of whole results: equal fingerprints mean equal
@@ -1944,6 +1975,10 @@ def corpus_fingerprint(root: str | os.PathLike[str]) -> bytes:
     ``.txt`` file, and the path, size and modification time of every other
     file (an article text may have any name). Not covered: article texts
     inside hidden directories, which no corpus should need.
+
+    ``keep`` receives the bytes of every file read, for
+    :func:`load_corpus`'s ``prefetched`` (article texts also under their real
+    path, which is how the loader finds them).
     """
     root_str = os.fspath(root)
     if not os.path.isdir(root_str):
@@ -1988,22 +2023,32 @@ def corpus_fingerprint(root: str | os.PathLike[str]) -> bytes:
             if is_dir:
                 stack.append((entry.path, child))
                 continue
-            _fingerprint_file(part, entry.path, child, name.lower().endswith(_CONTENT_SUFFIXES))
+            data = _fingerprint_file(
+                part, entry.path, child, name.lower().endswith(_CONTENT_SUFFIXES)
+            )
+            if keep is not None and data is not None:
+                keep[entry.path] = data
+                if not name.lower().endswith((".yaml", ".yml")):
+                    keep[os.path.realpath(entry.path)] = data
     return h.digest()
 
 
-def _fingerprint_file(part: Callable[..., None], fs_path: str, rel: str, content: bool) -> None:
+def _fingerprint_file(
+    part: Callable[..., None], fs_path: str, rel: str, content: bool
+) -> bytes | None:
+    """Hash one file into ``part``; returns its bytes when it read them."""
     try:
         st = os.stat(fs_path)
         if not stat.S_ISREG(st.st_mode):
             part(b"special", rel, st.st_mode)
-            return
+            return None
         if not content or st.st_size > MAX_FILE_BYTES:
             part(b"stat", rel, st.st_size, st.st_mtime_ns)
-            return
+            return None
         with open(fs_path, "rb") as fh:
             data = fh.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         part(b"unreadable", rel, exc.strerror or type(exc).__name__)
-        return
+        return None
     part(b"file", rel, data)
+    return data
