@@ -120,14 +120,14 @@ def export_chunks(view: View, fmt: Format, report: Report) -> Iterator[str]:
     The pieces join to exactly ``export(view, fmt, report)``.
     """
     streamed = {
-        (View.CONTRADICTIONS, Format.JSON): ("contradictions", _contradictions_items),
-        (View.AGREEMENTS, Format.JSON): ("agreements", _agreements_items),
+        (View.CONTRADICTIONS, Format.JSON): ("contradictions", _contradiction_texts),
+        (View.AGREEMENTS, Format.JSON): ("agreements", _agreement_texts),
     }.get((View(view), Format(fmt)))
     if streamed is None:
         yield export(view, fmt, report)
         return
-    name, items = streamed
-    yield from _json_items_chunks(name, name, items(report))
+    name, texts = streamed
+    yield from _json_texts_chunks(name, name, texts(report))
 
 
 def formats_for(view: View) -> tuple[Format, ...]:
@@ -777,12 +777,21 @@ def _json_items_chunks(kind: str, key: str, items: Iterable[Mapping[str, Any]]) 
     more than its text; serialising item by item keeps only the text, and a
     caller that writes the pieces as they come keeps not even that.
     """
+    return _json_texts_chunks(kind, key, map(_item_text, items))
+
+
+def _item_text(item: Mapping[str, Any]) -> str:
+    """One item of a list at the top level of a document, indented as it is printed there."""
+    return "    " + json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+
+
+def _json_texts_chunks(kind: str, key: str, texts: Iterable[str]) -> Iterator[str]:
+    """:func:`_json_items_chunks` for items already written by :func:`_item_text` (or its equal)."""
     head = json.dumps(
         {"format": FORMAT_VERSION, "kind": f"claimdiff.{kind}"}, ensure_ascii=False, indent=2
     )[:-2]
     first = True
-    for item in items:
-        text = "    " + json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+    for text in texts:
         yield (f'{head},\n  "{key}": [\n' if first else ",\n") + text
         first = False
     yield f'{head},\n  "{key}": []\n}}\n' if first else "\n  ]\n}\n"
@@ -910,48 +919,301 @@ def _side_json(claim: Claim, art: Article | None) -> dict[str, Any]:
     }
 
 
+ArticleOf = Callable[[str], Article | None]
+
+
+def _contradiction_json(c: Contradiction, a: Claim, b: Claim, art: ArticleOf) -> dict[str, Any]:
+    return {
+        "kind": c.kind.value,
+        "claims": [c.a, c.b],
+        "score": c.score,
+        "statement": c.statement,
+        "self": a.article_id == b.article_id,
+        "a": _side_json(a, art(a.article_id)),
+        "b": _side_json(b, art(b.article_id)),
+        "evidence": _evidence_json(c.evidence),
+    }
+
+
 def _contradictions_items(report: Report) -> Iterator[dict[str, Any]]:
     get, art = _claim_lookup(report), _article_lookup(report)
     for c in report.contradictions:
+        yield _contradiction_json(c, get(c.a), get(c.b), art)
+
+
+def _contradiction_texts(report: Report) -> Iterator[str]:
+    """``map(_item_text, _contradictions_items(report))``, written directly (see :func:`_enc`)."""
+    get, art = _claim_lookup(report), _article_lookup(report)
+    sides: dict[str, str] = {}
+    for c in report.contradictions:
         a, b = get(c.a), get(c.b)
-        yield (
-            {
-                "kind": c.kind.value,
-                "claims": [c.a, c.b],
-                "score": c.score,
-                "statement": c.statement,
-                "self": a.article_id == b.article_id,
-                "a": _side_json(a, art(a.article_id)),
-                "b": _side_json(b, art(b.article_id)),
-                "evidence": _evidence_json(c.evidence),
-            }
-        )
+        try:
+            text = _contradiction_text(c, a, b, art, sides)
+        except _IRREGULAR:
+            text = _item_text(_contradiction_json(c, a, b, art))
+        yield text
 
 
 @_register(View.CONTRADICTIONS, Format.JSON)
 def _contradictions_json(report: Report) -> str:
-    return _dump_items("contradictions", "contradictions", _contradictions_items(report))
+    return "".join(
+        _json_texts_chunks("contradictions", "contradictions", _contradiction_texts(report))
+    )
+
+
+def _agreement_json(
+    ag: Agreement, members: Sequence[Claim], art: ArticleOf, hedged: frozenset[str]
+) -> dict[str, Any]:
+    return {
+        "statement": ag.statement,
+        "independent_sources": ag.independent_sources,
+        "articles": list(ag.articles),
+        "score": ag.score,
+        "evidence": _evidence_json(ag.evidence),
+        "claims": list(ag.claims),
+        "members": [_member_json(c, art(c.article_id), c.ref in hedged) for c in members],
+    }
 
 
 def _agreements_items(report: Report) -> Iterator[dict[str, Any]]:
     get, art = _claim_lookup(report), _article_lookup(report)
     for ag in report.agreements:
+        yield _agreement_json(ag, [get(r) for r in ag.claims], art, _hedged_refs(report, ag))
+
+
+def _agreement_texts(report: Report) -> Iterator[str]:
+    """``map(_item_text, _agreements_items(report))``, written directly (see :func:`_enc`)."""
+    get, art = _claim_lookup(report), _article_lookup(report)
+    heads: dict[str, str] = {}
+    for ag in report.agreements:
+        members = [get(r) for r in ag.claims]
         hedged = _hedged_refs(report, ag)
-        members = [_member_json(c, art(c.article_id), c.ref in hedged) for c in map(get, ag.claims)]
-        yield {
-            "statement": ag.statement,
-            "independent_sources": ag.independent_sources,
-            "articles": list(ag.articles),
-            "score": ag.score,
-            "evidence": _evidence_json(ag.evidence),
-            "claims": list(ag.claims),
-            "members": members,
-        }
+        try:
+            text = _agreement_text(ag, members, art, hedged, heads)
+        except _IRREGULAR:
+            text = _item_text(_agreement_json(ag, members, art, hedged))
+        yield text
 
 
 @_register(View.AGREEMENTS, Format.JSON)
 def _agreements_json(report: Report) -> str:
-    return _dump_items("agreements", "agreements", _agreements_items(report))
+    return "".join(_json_texts_chunks("agreements", "agreements", _agreement_texts(report)))
+
+
+# --------------------------------------------------------------------------- direct JSON text
+#
+# json.dumps with indent uses CPython's pure-Python encoder, which costs more than
+# building the dicts. The two large list views are therefore written here as text,
+# one function per object shape, producing exactly what _item_text(<the dict>) gives:
+# strings through the same C encoder json uses, numbers as json writes them, the
+# indentation of an item inside the top-level list. Anything of a type these
+# functions do not expect raises, and that one item is written by json.dumps instead.
+
+_enc: Callable[[str], str] = json.encoder.encode_basestring
+"""The string encoder of ``json.dumps(..., ensure_ascii=False)`` (C when available)."""
+
+_INF = float("inf")
+
+
+class _Irregular(Exception):
+    """A value the direct writer cannot be sure to write as json would."""
+
+
+_IRREGULAR = (_Irregular, TypeError, ValueError, AttributeError)
+"""What makes the direct writer give an item back to json.dumps (which then writes
+it, or raises exactly what it always raised)."""
+
+
+def _scalar(v: object) -> str:
+    """A leaf as json writes it, checked in the order json checks."""
+    if isinstance(v, str):
+        return _enc(v)
+    if v is None:
+        return "null"
+    if v is True:
+        return "true"
+    if v is False:
+        return "false"
+    if isinstance(v, int):
+        return int.__repr__(v)
+    if isinstance(v, float):
+        if v != v:
+            return "NaN"
+        if v == _INF:
+            return "Infinity"
+        if v == -_INF:
+            return "-Infinity"
+        return float.__repr__(v)
+    raise _Irregular
+
+
+def _bool(v: object) -> str:
+    if v is True:
+        return "true"
+    if v is False:
+        return "false"
+    raise _Irregular
+
+
+def _opt(v: str | None) -> str:
+    return "null" if v is None else _enc(v)
+
+
+def _strs(xs: Iterable[str], ind: str) -> str:
+    """A list of strings whose elements are indented by ``ind``."""
+    body = f",\n{ind}".join(map(_enc, xs))
+    return f"[\n{ind}{body}\n{ind[:-2]}]" if body else "[]"
+
+
+def _map_text(d: Mapping[str, Any], ind: str) -> str:
+    if not d:
+        return "{}"
+    n = f",\n{ind}"
+    return (
+        "{\n" + ind + n.join(f"{_enc(k)}: {_scalar(v)}" for k, v in d.items()) + f"\n{ind[:-2]}}}"
+    )
+
+
+def _time_text(spec: TimeSpec | None, ind: str) -> str:
+    """:func:`_time_json` as text; ``ind`` is the indentation of its keys."""
+    if spec is None:
+        return "null"
+    iv = spec.interval
+    if iv:
+        resolved, start, end = _enc(iv.iso()), _enc(iv.start.isoformat()), _enc(iv.end.isoformat())
+    else:
+        resolved = start = end = "null"
+    n = f",\n{ind}"
+    return (
+        f'{{\n{ind}"text": {_enc(spec.text)}{n}"resolved": {resolved}{n}"start": {start}'
+        f'{n}"end": {end}{n}"how": {_enc(spec.how)}\n{ind[:-2]}}}'
+    )
+
+
+def _claim_text(c: Claim, ind: str) -> str:
+    """:func:`_claim_json` as text."""
+    n, i2 = f",\n{ind}", ind + "  "
+    return (
+        f'{{\n{ind}"ref": {_enc(c.ref)}{n}"article": {_enc(c.article_id)}{n}"id": {_enc(c.id)}'
+        f'{n}"who": {_strs(c.who, i2)}{n}"negated": {_bool(c.negated)}{n}"did": {_enc(c.did)}'
+        f'{n}"whom": {_strs(c.whom, i2)}{n}"when": {_time_text(c.when, i2)}'
+        f'{n}"where": {_opt(c.where)}{n}"said_by": {_strs(c.said_by, i2)}'
+        f'{n}"event": {_opt(c.event)}{n}"quote": {_opt(c.quote)}{n}"tags": {_strs(c.tags, i2)}'
+        f'{n}"note": {_opt(c.note)}{n}"location": {_enc(str(c.loc))}\n{ind[:-2]}}}'
+    )
+
+
+def _side_text(claim: Claim, art: Article | None, ind: str) -> str:
+    """:func:`_side_json` as text."""
+    n, i2 = f",\n{ind}", ind + "  "
+    outlet = _opt(art.outlet) if art else "null"
+    published = _time_text(art.published, i2) if art else "null"
+    return (
+        f'{{\n{ind}"ref": {_enc(claim.ref)}{n}"article": {_enc(claim.article_id)}'
+        f'{n}"outlet": {outlet}{n}"published": {published}{n}"wording": {_enc(wording(claim))}'
+        f'{n}"claim": {_claim_text(claim, i2)}\n{ind[:-2]}}}'
+    )
+
+
+def _evidence_text(ev: Evidence, ind: str) -> str:
+    """:func:`_evidence_json` as text."""
+    n, i2 = f",\n{ind}", ind + "  "
+    return (
+        f'{{\n{ind}"reason": {_enc(ev.reason)}'
+        f'{n}"similarities": {_map_text(_pairs_obj(ev.similarities), i2)}'
+        f'{n}"details": {_map_text(_pairs_obj(ev.details), i2)}\n{ind[:-2]}}}'
+    )
+
+
+_I6, _I8, _I10, _I12 = " " * 6, " " * 8, " " * 10, " " * 12
+"""Key indentation of an item of the top-level list, of its objects, of theirs..."""
+_N10 = ",\n" + _I10
+
+
+def _member_head(art: Article | None) -> str:
+    """The article's part of :func:`_member_json` (``outlet``, ``published``) as text."""
+    published = art.published.interval if art and art.published else None
+    return (
+        f'"outlet": {_opt(art.outlet) if art else "null"}'
+        f'{_N10}"published": {_enc(published.iso()) if published else "null"}'
+    )
+
+
+def _member_text(claim: Claim, head: str, hedged: frozenset[str]) -> str:
+    """:func:`_member_json` as text, inside an agreement; ``head`` is :func:`_member_head`."""
+    ref = claim.ref
+    when = claim.when
+    interval = when.interval if when else None
+    return (
+        f'{{\n{_I10}"ref": {_enc(ref)}{_N10}"article": {_enc(claim.article_id)}{_N10}{head}'
+        f'{_N10}"wording": {_enc(wording(claim))}'
+        f'{_N10}"who": {_strs(claim.who, _I12)}'
+        f'{_N10}"negated": {_bool(claim.negated)}{_N10}"did": {_enc(claim.did)}'
+        f'{_N10}"whom": {_strs(claim.whom, _I12)}'
+        f'{_N10}"when": {_enc(when.text) if when else "null"}'
+        f'{_N10}"interval": {_enc(interval.iso()) if interval else "null"}'
+        f'{_N10}"said_by": {_strs(claim.said_by, _I12)}'
+        f'{_N10}"quote": {_opt(claim.quote)}{_N10}"hedged": {"true" if ref in hedged else "false"}'
+        f'{_N10}"location": {_enc(str(claim.loc))}\n{_I8}}}'
+    )
+
+
+def _contradiction_text(
+    c: Contradiction, a: Claim, b: Claim, art: ArticleOf, sides: dict[str, str] | None = None
+) -> str:
+    """``_item_text(_contradiction_json(c, a, b, art))``, written directly.
+
+    A claim is often a side of several contradictions, and its side is the same
+    text each time: ``sides`` keeps them by ref (about half the work at 100k).
+    """
+    if sides is None:
+        sides = {}
+    side_a = sides.get(c.a)
+    if side_a is None:
+        side_a = sides[c.a] = _side_text(a, art(a.article_id), _I8)
+    side_b = sides.get(c.b)
+    if side_b is None:
+        side_b = sides[c.b] = _side_text(b, art(b.article_id), _I8)
+    n = ",\n" + _I6
+    return (
+        f'    {{\n{_I6}"kind": {_enc(c.kind.value)}'
+        f'{n}"claims": [\n{_I8}{_enc(c.a)},\n{_I8}{_enc(c.b)}\n{_I6}]'
+        f'{n}"score": {_scalar(c.score)}{n}"statement": {_opt(c.statement)}'
+        f'{n}"self": {_bool(a.article_id == b.article_id)}'
+        f'{n}"a": {side_a}{n}"b": {side_b}'
+        f'{n}"evidence": {_evidence_text(c.evidence, _I8)}\n    }}'
+    )
+
+
+def _agreement_text(
+    ag: Agreement,
+    members: Sequence[Claim],
+    art: ArticleOf,
+    hedged: frozenset[str],
+    heads: dict[str, str] | None = None,
+) -> str:
+    """``_item_text(_agreement_json(ag, members, art, hedged))``, written directly.
+
+    ``heads`` keeps :func:`_member_head` by article id from one agreement to the next.
+    """
+    n = ",\n" + _I6
+    if heads is None:
+        heads = {}
+    parts = []
+    for c in members:
+        head = heads.get(c.article_id)
+        if head is None:
+            head = heads[c.article_id] = _member_head(art(c.article_id))
+        parts.append(_member_text(c, head, hedged))
+    texts = f",\n{_I8}".join(parts)
+    listed = f"[\n{_I8}{texts}\n{_I6}]" if texts else "[]"
+    return (
+        f'    {{\n{_I6}"statement": {_enc(ag.statement)}'
+        f'{n}"independent_sources": {_scalar(ag.independent_sources)}'
+        f'{n}"articles": {_strs(ag.articles, _I8)}{n}"score": {_scalar(ag.score)}'
+        f'{n}"evidence": {_evidence_text(ag.evidence, _I8)}{n}"claims": {_strs(ag.claims, _I8)}'
+        f'{n}"members": {listed}\n    }}'
+    )
 
 
 def _statement_json(st: Statement) -> dict[str, Any]:
