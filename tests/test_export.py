@@ -424,3 +424,61 @@ def test_chunks_join_to_the_export(report: Report, view: View, fmt: Format) -> N
     from claimdiff.export import export_chunks
 
     assert "".join(export_chunks(view, fmt, report)) == export(view, fmt, report)
+
+
+# --------------------------------------------------------------------------- size limits
+
+
+def test_views_that_grow_with_the_square_of_the_corpus_are_refused(
+    report: Report, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from claimdiff import export
+
+    rows, columns = len(report.statements), len(report.corpus.articles)
+    assert rows >= 2 and columns >= 2
+    for view in View:
+        export.check_size(view, report)  # the real limits: nothing to refuse here
+    monkeypatch.setattr(export, "MAX_TABLE_CELLS", rows * columns - 1)
+    with pytest.raises(UsageError, match=f"{rows:,} rows × {columns:,} article columns"):
+        export.check_size(View.TABLE, report)
+    narrowed = dataclasses.replace(report, statements=report.statements[:1])
+    export.check_size(View.TABLE, narrowed)
+    monkeypatch.setattr(export, "MAX_MATRIX_ARTICLES", columns - 1)
+    with pytest.raises(UsageError, match=f"matrix of {columns:,} articles"):
+        export.check_size(View.MATRIX, report)
+    for view in (View.CLAIMS, View.AGREEMENTS, View.CONTRADICTIONS, View.TIMELINE):
+        export.check_size(view, report)
+
+
+def test_table_and_timeline_find_contradictions_by_claim(report: Report) -> None:
+    """The indexed lookup gives what a scan of every contradiction gives, in report order."""
+    from claimdiff.export import _Touching
+
+    touching = _Touching(report)
+    for st in report.statements:
+        members = frozenset(st.claims)
+        scanned = [c for c in report.contradictions if c.a in members or c.b in members]
+        assert touching(members) == scanned
+    assert any(touching(frozenset(st.claims)) for st in report.statements)
+
+
+@pytest.mark.parametrize("empty", [False, True])
+def test_claims_json_is_written_one_article_at_a_time_as_one_document(
+    report: Report, empty: bool
+) -> None:
+    from claimdiff.export import _article_json, _dump, export_chunks
+
+    if empty:
+        report = dataclasses.replace(report, corpus=dataclasses.replace(report.corpus, articles=()))
+    reference = _dump(
+        "claims",
+        {
+            "corpus": report.corpus.root,
+            "articles": [
+                _article_json(a, with_claims=True) for a in ordered_articles(report.corpus)
+            ],
+        },
+    )
+    chunks = list(export_chunks(View.CLAIMS, Format.JSON, report))
+    assert "".join(chunks) == reference == export(View.CLAIMS, Format.JSON, report)
+    assert len(chunks) == len(report.corpus.articles) + 1

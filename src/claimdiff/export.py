@@ -119,15 +119,54 @@ def export_chunks(view: View, fmt: Format, report: Report) -> Iterator[str]:
 
     The pieces join to exactly ``export(view, fmt, report)``.
     """
+    view, fmt = View(view), Format(fmt)
+    if (view, fmt) == (View.CLAIMS, Format.JSON):
+        yield from _claims_json_chunks(report)
+        return
     streamed = {
         (View.CONTRADICTIONS, Format.JSON): ("contradictions", _contradiction_texts),
         (View.AGREEMENTS, Format.JSON): ("agreements", _agreement_texts),
-    }.get((View(view), Format(fmt)))
+    }.get((view, fmt))
     if streamed is None:
         yield export(view, fmt, report)
         return
     name, texts = streamed
     yield from _json_texts_chunks(name, name, texts(report))
+
+
+MAX_TABLE_CELLS = 20_000_000
+"""Rows × article columns above which :func:`check_size` refuses the table."""
+MAX_MATRIX_ARTICLES = 3_000
+"""Articles above which :func:`check_size` refuses the matrix (4.5 million pairs)."""
+
+
+def check_size(view: View, report: Report) -> None:
+    """Refuse, before building it, a view whose size grows with the square of the corpus.
+
+    The comparison table has a column per article and the matrix a cell per
+    article pair: at 10,000 articles that is hundreds of millions of cells, many
+    gigabytes of memory and output nobody can read. Raises :class:`UsageError`
+    saying how to narrow the view instead.
+    """
+    view = View(view)
+    columns = len(report.corpus.articles)
+    if view is View.TABLE:
+        rows = len(report.statements)
+        if rows * columns > MAX_TABLE_CELLS:
+            raise UsageError(
+                f"the table would have {rows:,} rows × {columns:,} article columns "
+                f"({rows * columns:,} cells, more than the {MAX_TABLE_CELLS:,} it is meant "
+                "for); narrow the rows with --article or --status, or list the whole "
+                "corpus one claim per row with 'claimdiff agreements' and "
+                "'claimdiff contradictions'"
+            )
+    elif view is View.MATRIX and columns > MAX_MATRIX_ARTICLES:
+        pairs = columns * (columns + 1) // 2
+        raise UsageError(
+            f"the matrix of {columns:,} articles would have {pairs:,} article pairs "
+            f"(it is meant for up to {MAX_MATRIX_ARTICLES:,} articles); for the pairs "
+            "that conflict use 'claimdiff contradictions --format csv'"
+        )
 
 
 def formats_for(view: View) -> tuple[Format, ...]:
@@ -269,8 +308,23 @@ def _kinds_sorted(kinds: Iterable[ContradictionKind]) -> tuple[ContradictionKind
     return tuple(sorted(set(kinds), key=order.index))
 
 
-def _touching(report: Report, members: frozenset[str]) -> list[Contradiction]:
-    return [c for c in report.contradictions if c.a in members or c.b in members]
+class _Touching:
+    """The contradictions touching a set of claims, in report order.
+
+    Indexed by claim once per report: scanning every contradiction for every
+    statement made the table and the timeline quadratic (minutes at 100k claims).
+    """
+
+    def __init__(self, report: Report) -> None:
+        self.contradictions = report.contradictions
+        self.by_ref: dict[str, list[int]] = {}
+        for n, c in enumerate(report.contradictions):
+            self.by_ref.setdefault(c.a, []).append(n)
+            self.by_ref.setdefault(c.b, []).append(n)
+
+    def __call__(self, members: Iterable[str]) -> list[Contradiction]:
+        found = {n for ref in members for n in self.by_ref.get(ref, ())}
+        return [self.contradictions[n] for n in sorted(found)]
 
 
 def table_rows(report: Report) -> tuple[TableRow, ...]:
@@ -284,11 +338,12 @@ def table_rows(report: Report) -> tuple[TableRow, ...]:
     """
     get = _claim_lookup(report)
     arts = ordered_articles(report.corpus)
+    touching_of = _Touching(report)
     rows: list[TableRow] = []
     for st in report.statements:
         members = frozenset(st.claims)
         hedged = frozenset(st.hedged)
-        touching = _touching(report, members)
+        touching = touching_of(members)
         conflicts: dict[str, int] = {}
         for c in touching:
             if c.a in members and c.b in members:
@@ -374,6 +429,7 @@ def timeline_entries(report: Report) -> tuple[TimelineEntry, ...]:
     statement or two members' resolved intervals are disjoint.
     """
     get = _claim_lookup(report)
+    touching = _Touching(report)
     order = {st.id: i for i, st in enumerate(report.statements)}
 
     def key(st: Statement) -> tuple[int, str, str, int]:
@@ -386,7 +442,7 @@ def timeline_entries(report: Report) -> tuple[TimelineEntry, ...]:
         members = frozenset(st.claims)
         claims = tuple(get(r) for r in sorted(members))
         reasons: list[str] = []
-        dated = [c for c in _touching(report, members) if c.kind is ContradictionKind.DATE]
+        dated = [c for c in touching(members) if c.kind is ContradictionKind.DATE]
         if dated:
             pairs = sorted(f"{c.a} vs {c.b}" for c in dated)
             reasons.append("date contradiction: " + "; ".join(pairs))
@@ -785,10 +841,17 @@ def _item_text(item: Mapping[str, Any]) -> str:
     return "    " + json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n    ")
 
 
-def _json_texts_chunks(kind: str, key: str, texts: Iterable[str]) -> Iterator[str]:
-    """:func:`_json_items_chunks` for items already written by :func:`_item_text` (or its equal)."""
+def _json_texts_chunks(
+    kind: str, key: str, texts: Iterable[str], head_fields: Mapping[str, Any] | None = None
+) -> Iterator[str]:
+    """:func:`_json_items_chunks` for items already written by :func:`_item_text` (or its equal).
+
+    ``head_fields`` are written between ``kind`` and the list, as :func:`_dump` would.
+    """
     head = json.dumps(
-        {"format": FORMAT_VERSION, "kind": f"claimdiff.{kind}"}, ensure_ascii=False, indent=2
+        {"format": FORMAT_VERSION, "kind": f"claimdiff.{kind}", **(head_fields or {})},
+        ensure_ascii=False,
+        indent=2,
     )[:-2]
     first = True
     for text in texts:
@@ -874,15 +937,14 @@ def _evidence_json(ev: Evidence) -> dict[str, Any]:
 
 @_register(View.CLAIMS, Format.JSON)
 def _claims_json(report: Report) -> str:
-    return _dump(
-        "claims",
-        {
-            "corpus": report.corpus.root,
-            "articles": [
-                _article_json(a, with_claims=True) for a in ordered_articles(report.corpus)
-            ],
-        },
-    )
+    return "".join(_claims_json_chunks(report))
+
+
+def _claims_json_chunks(report: Report) -> Iterator[str]:
+    """The claims document one article at a time (100k claims as dicts cost ~0.5 GB)."""
+    articles = ordered_articles(report.corpus)
+    texts = (_item_text(_article_json(a, with_claims=True)) for a in articles)
+    return _json_texts_chunks("claims", "articles", texts, {"corpus": report.corpus.root})
 
 
 def _member_json(claim: Claim, art: Article | None, hedged: bool) -> dict[str, Any]:
