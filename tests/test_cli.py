@@ -470,3 +470,20 @@ def test_no_progress_bar_when_quick_or_piped(monkeypatch: pytest.MonkeyPatch) ->
     with cli_module._Progress(ctx, "reading claim files") as progress:
         progress.update(5, 10)
     assert piped.getvalue() == ""
+
+
+def test_oversized_table_is_refused_with_a_way_out(
+    runner: CliRunner, mini: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from claimdiff import export
+
+    monkeypatch.setattr(export, "MAX_TABLE_CELLS", 1)
+    refused = run(runner, "table", mini, "--format", "csv", "--no-cache")
+    assert refused.exit_code == 2
+    assert refused.stdout == ""
+    lines = refused.stderr.strip().splitlines()
+    assert lines[-1].startswith("claimdiff: error: the table would have")
+    assert "--article" in lines[-1]
+    monkeypatch.setattr(export, "MAX_MATRIX_ARTICLES", 1)
+    assert run(runner, "matrix", mini, "--format", "csv", "--no-cache").exit_code == 2
+    assert run(runner, "contradictions", mini, "--format", "csv", "--no-cache").exit_code == 0

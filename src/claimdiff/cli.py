@@ -454,6 +454,7 @@ def _view_chunks(
     """The view as text pieces: an export, or the terminal table captured from Rich."""
     from claimdiff import export
 
+    export.check_size(export.View(view), report)
     if fmt == "table":
         if output != "-":
             raise UsageError("the terminal table goes to stdout; use --format csv|json|... with -o")
