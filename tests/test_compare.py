@@ -472,3 +472,31 @@ def test_core_level_parts_are_shared_exactly(tmp_path: Path) -> None:
             assert classify(fa, fb, full, lex, options, facts=facts) == verdict
             verdicts.add(verdict.relation)
     assert len(verdicts) >= 3
+
+
+@pytest.mark.parametrize("caller_froze", [False, True])
+def test_collector_is_left_as_found(caller_froze: bool) -> None:
+    """compare pauses the cyclic GC; afterwards it runs again, nothing of the caller
+    is unfrozen, and when nothing was frozen nothing is left frozen."""
+    import gc
+
+    c = corpus(
+        claim("a#1", "Russia", "blamed Armenia"),
+        claim("b#1", "Moscow", "blames Armenia"),
+    )
+    assert gc.isenabled()
+    gc.unfreeze()  # whatever earlier tests' loads froze
+    if caller_froze:
+        gc.freeze()
+    try:
+        before = gc.get_freeze_count()
+        report = compare(c)
+        assert gc.isenabled()
+        if caller_froze:
+            # what compare built is frozen too, so re-enabling does not walk it
+            assert gc.get_freeze_count() > before > 0
+        else:
+            assert gc.get_freeze_count() == 0
+        assert report.statements
+    finally:
+        gc.unfreeze()

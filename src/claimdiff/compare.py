@@ -441,9 +441,12 @@ def _gc_paused() -> Iterator[None]:
     a second at 100,000 claims). ``gc.freeze()`` followed by ``gc.unfreeze()``
     moves them straight to the oldest generation instead, in constant time: they
     stay collectable (cyclic garbage among them goes at the next full collection),
-    nothing is left frozen. When the caller had frozen objects of its own
-    (``gc.get_freeze_count() > 0``, e.g. a pre-fork server), ``unfreeze`` would
-    undo that, so the collector is simply re-enabled.
+    nothing is left frozen. When objects are frozen already (``gc.get_freeze_count()
+    > 0``: :func:`~claimdiff.load.load_corpus` freezes the corpus it builds, a
+    pre-fork server its own state), ``unfreeze`` would undo that; the new objects
+    are frozen with them instead (they are still freed when unreferenced — freezing
+    only hides them from the cyclic collector, and the engine's values hold no
+    cycles). Simply re-enabling would cost the walk (0.6 s at 100k claims).
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -451,8 +454,9 @@ def _gc_paused() -> Iterator[None]:
         yield
     finally:
         if enabled:
-            if gc.get_freeze_count() == 0:
-                gc.freeze()
+            frozen_before = gc.get_freeze_count() > 0
+            gc.freeze()
+            if not frozen_before:
                 gc.unfreeze()
             gc.enable()
 
