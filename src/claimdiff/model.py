@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import functools
+import types
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -217,17 +218,36 @@ class Corpus:
     lexicon: Lexicon = field(default_factory=Lexicon)
     decisions: tuple[Decision, ...] = ()
 
+    # The corpus never changes, so its lookups are built once, on first use:
+    # renderers and exporters look up a claim or an article per item they show,
+    # and rebuilding them each time made those views quadratic.
+
     def article(self, article_id: str) -> Article:
-        for art in self.articles:
-            if art.id == article_id:
-                return art
-        raise KeyError(article_id)
+        """The first article with this id (``KeyError`` if none)."""
+        return self._articles_by_id[article_id]
 
     def claims(self) -> tuple[Claim, ...]:
-        return tuple(c for art in self.articles for c in art.claims)
+        """Every claim, article by article, in file order."""
+        return self._claims
 
     def claim_index(self) -> Mapping[str, Claim]:
-        return {c.ref: c for c in self.claims()}
+        """Claim by ref (``ARTICLE#CLAIM``); a read-only view, shared by every caller."""
+        return self._claim_index
+
+    @functools.cached_property
+    def _articles_by_id(self) -> Mapping[str, Article]:
+        found: dict[str, Article] = {}
+        for art in self.articles:
+            found.setdefault(art.id, art)
+        return found
+
+    @functools.cached_property
+    def _claims(self) -> tuple[Claim, ...]:
+        return tuple(c for art in self.articles for c in art.claims)
+
+    @functools.cached_property
+    def _claim_index(self) -> Mapping[str, Claim]:
+        return types.MappingProxyType({c.ref: c for c in self._claims})
 
 
 # --------------------------------------------------------------------------- report
