@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from rich.console import Console, RenderableType
@@ -11,6 +12,8 @@ from rich.console import Console, RenderableType
 from claimdiff import render
 from claimdiff.model import Problem, Report, Severity
 from conftest import ANSI, DW, EVIL, RICH_BOLD, RT, TASS
+
+BUNDLED = Path(__file__).resolve().parent.parent / "claims"
 
 RENDERERS: dict[str, Callable[[Report], RenderableType]] = {
     "summary": render.render_summary,
@@ -145,3 +148,24 @@ def test_empty_report_renders(report: Report) -> None:
     empty = Report(report.corpus.__class__("empty"), (), (), ())
     for fn in RENDERERS.values():
         assert _print(fn(empty)).strip()
+
+
+@pytest.mark.parametrize("view", ["claims", "contradictions", "agreements", "timeline", "table"])
+@pytest.mark.parametrize("width", [60, 160])
+def test_a_view_rendered_part_by_part_is_the_view(view: str, width: int) -> None:
+    """The CLI writes a long terminal view card by card; the text must not change."""
+    from rich.console import Group
+
+    from claimdiff.cli import _rendered
+    from claimdiff.compare import compare
+    from claimdiff.load import load_corpus
+
+    report = compare(load_corpus(BUNDLED, use_cache=False).corpus)
+    renderable = getattr(render, f"render_{view}")(report)
+    console = Console(width=width, force_terminal=True, color_system="truecolor")
+    with console.capture() as capture:
+        console.print(renderable)
+    pieces = list(_rendered(console, renderable))
+    assert "".join(pieces) == capture.get()
+    if isinstance(renderable, Group):
+        assert len(pieces) == len(renderable.renderables) > 1

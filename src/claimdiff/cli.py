@@ -462,10 +462,25 @@ def _view_chunks(
         from claimdiff import render
 
         renderer = getattr(render, f"render_{view}")
-        with console.capture() as capture:
-            console.print(renderer(report))
-        return iter([str(capture.get())])
+        return _rendered(console, renderer(report))
     return export.export_chunks(export.View(view), export.Format(fmt), report)
+
+
+def _rendered(console: Any, renderable: Any) -> Iterator[str]:
+    """A Rich renderable as text, a part at a time.
+
+    A view is a ``Group`` of cards or tables, one per item; rendering them one
+    by one lets a long view (thousands of cards take Rich tens of seconds)
+    start to appear at once and never be held whole. The text is what printing
+    the whole group would give.
+    """
+    from rich.console import Group
+
+    parts = renderable.renderables if isinstance(renderable, Group) else [renderable]
+    for part in parts:
+        with console.capture() as capture:
+            console.print(part)
+        yield capture.get()
 
 
 def _write_view(
@@ -478,10 +493,13 @@ def _write_view(
     keep: bool = False,
 ) -> list[bytes] | None:
     if fmt == "table":
-        # Already rendered (and made terminal-safe) by Rich: write it as it is.
-        whole = text if isinstance(text, str) else "".join(text)
-        click.echo(whole, nl=False, color=True)
-        return [whole.encode("utf-8")]
+        # Already rendered (and made terminal-safe) by Rich: written as it comes.
+        pieces: list[bytes] = []
+        for chunk in [text] if isinstance(text, str) else text:
+            click.echo(chunk, nl=False, color=True)
+            sys.stdout.flush()
+            pieces.append(chunk.encode("utf-8"))
+        return pieces
     return _emit(ctx, text, output, corpus, keep=keep)
 
 
