@@ -487,3 +487,14 @@ def test_oversized_table_is_refused_with_a_way_out(
     monkeypatch.setattr(export, "MAX_MATRIX_ARTICLES", 1)
     assert run(runner, "matrix", mini, "--format", "csv", "--no-cache").exit_code == 2
     assert run(runner, "contradictions", mini, "--format", "csv", "--no-cache").exit_code == 0
+
+
+def test_help_and_readme_state_the_size_limits_the_code_applies(runner: CliRunner) -> None:
+    from claimdiff.export import MAX_MATRIX_ARTICLES, MAX_TABLE_CELLS
+
+    cells = f"{MAX_TABLE_CELLS // 1_000_000} million cells"
+    articles = f"{MAX_MATRIX_ARTICLES:,} articles"
+    assert cells in " ".join(run(runner, "table", "--help").stdout.split())
+    assert articles in " ".join(run(runner, "matrix", "--help").stdout.split())
+    readme = " ".join(README.split())
+    assert cells in readme and articles in readme

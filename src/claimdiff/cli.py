@@ -882,6 +882,8 @@ def table(
     Each row gives the statement's who / did / whom / when, its status
     (corroborated by N sources, contradicted with kinds, unique) and what each
     article says. Exports: csv, tsv, json, markdown, html (one self-contained page).
+    A table of more than 20 million cells (rows x articles) is refused: narrow it
+    with --article or --status.
     """
     from claimdiff.query import select_report
 
@@ -916,7 +918,10 @@ def matrix(
     output: str,
     **kwargs: Any,
 ) -> None:
-    """Article x article counts of agreements and contradictions."""
+    """Article x article counts of agreements and contradictions.
+
+    One cell per article pair: refused above 3,000 articles.
+    """
     _compare_view(
         ctx,
         "matrix",
