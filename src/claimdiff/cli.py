@@ -676,7 +676,7 @@ def schema(ctx: click.Context, output: str) -> None:
 @click.option(
     "--who", metavar="TEXT", help="Only claims naming this actor (or one of its aliases)."
 )
-@format_option(["table", "json", "csv", "markdown"], default=None)
+@format_option(EXPORT_FORMATS, default=None)
 @output_option
 @click.pass_context
 def claims(
@@ -692,7 +692,7 @@ def claims(
     """List the claims of each article: a table per article with title, outlet and date."""
     from claimdiff.query import empty_report, select_corpus
 
-    fmt = _resolve_format(fmt, output, ["table", "json", "csv", "markdown"])
+    fmt = _resolve_format(fmt, output, EXPORT_FORMATS)
     loaded = _load(ctx, corpus, skip_invalid, no_cache)
     report = empty_report(select_corpus(loaded, articles, who))
     _show(ctx, "claims", report, fmt, output, corpus)
