@@ -498,3 +498,14 @@ def test_help_and_readme_state_the_size_limits_the_code_applies(runner: CliRunne
     assert articles in " ".join(run(runner, "matrix", "--help").stdout.split())
     readme = " ".join(README.split())
     assert cells in readme and articles in readme
+
+
+@pytest.mark.parametrize(
+    "view", ["claims", "contradictions", "agreements", "table", "matrix", "timeline"]
+)
+def test_every_view_command_offers_every_format_its_view_exports(view: str) -> None:
+    from claimdiff.export import View, formats_for
+
+    (option,) = [p for p in cli.commands[view].params if p.name == "fmt"]
+    offered = set(option.type.choices)  # type: ignore[attr-defined]
+    assert offered == {"table", *(f.value for f in formats_for(View(view)))}
