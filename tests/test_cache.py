@@ -220,3 +220,32 @@ def test_put_pickled_garbage_is_a_miss_and_disabled_writes_nothing(tmp_path: Pat
     assert store.get("pack", key) is None
     Cache(tmp_path / "off", enabled=False).put_pickled("pack", key, pickle.dumps(1))
     assert not (tmp_path / "off").exists()
+
+
+KEY = content_key(b"some content", "a.yaml")
+
+
+def test_entry_format_is_magic_checksum_pickle(tmp_path: Path) -> None:
+    """Values are pickled straight into the file; the bytes on disk stay the format
+    entries always had, so older and newer entries read the same way."""
+    import hashlib
+
+    from claimdiff.cache import MAGIC
+
+    store = Cache(tmp_path)
+    value = ([bytes([i % 251]) * 70_000 for i in range(40)], 7)  # larger than pickle frames
+    store.put("output", KEY, value)
+    raw = store.path("output", KEY).read_bytes()
+    payload = raw[len(MAGIC) + 16 :]
+    assert raw.startswith(MAGIC)
+    assert raw[len(MAGIC) : len(MAGIC) + 16] == hashlib.blake2b(payload, digest_size=16).digest()
+    assert pickle.loads(payload) == value
+    assert store.get("output", KEY) == value
+
+
+def test_unpicklable_value_is_not_stored(tmp_path: Path) -> None:
+    store = Cache(tmp_path)
+    store.put("ns", KEY, [b"x" * 100_000, lambda: None])
+    assert store.stats.errors == 1 and store.stats.writes == 0
+    assert store.get("ns", KEY) is None
+    assert entry_files(tmp_path) == []

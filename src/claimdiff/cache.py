@@ -33,7 +33,7 @@ import pickle
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -187,12 +187,15 @@ class Cache:
             raise ValueError("None cannot be cached: it means 'miss'")
         if not self.enabled:
             return
+        path = self.path(namespace, key)
         try:
-            payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception:  # an unpicklable value is a bug in the caller, but not fatal
+            # Pickled straight into the file: a large value (a 50 MB output) is
+            # never held a second and a third time as payload and entry bytes.
+            self._write(path, lambda out: pickle.dump(value, out, pickle.HIGHEST_PROTOCOL))
+        except Exception:  # a full disk, or an unpicklable value (a bug, but not fatal)
             self.stats.errors += 1
             return
-        self.put_pickled(namespace, key, payload)
+        self.stats.writes += 1
 
     def put_pickled(self, namespace: str, key: bytes, payload: bytes) -> None:
         """Store a value already pickled (e.g. by a worker process), saving a second pickling.
@@ -203,9 +206,8 @@ class Cache:
         if not self.enabled:
             return
         path = self.path(namespace, key)
-        data = MAGIC + hashlib.blake2b(payload, digest_size=_SUM).digest() + payload
         try:
-            self._write(path, data)
+            self._write(path, lambda out: out.write(payload))
         except OSError:
             self.stats.errors += 1
             return
@@ -216,7 +218,8 @@ class Cache:
             for key, value in items.items():
                 self.put(namespace, key, value)
 
-    def _write(self, path: Path, data: bytes) -> None:
+    def _write(self, path: Path, fill: Callable[[_Payload], object]) -> None:
+        """Write an entry whose payload ``fill`` writes, atomically (temporary file, rename)."""
         folder = path.parent
         if folder not in self._made:
             folder.mkdir(parents=True, exist_ok=True)
@@ -231,10 +234,11 @@ class Cache:
             fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
         try:
             try:
-                # os.write, not a file object: nothing to buffer, and one syscall.
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(fd, view) :]
+                _write_all(fd, MAGIC + bytes(_SUM))  # the checksum goes in at the end
+                payload = _Payload(fd)
+                fill(payload)
+                os.lseek(fd, len(MAGIC), os.SEEK_SET)
+                _write_all(fd, payload.digest())
             finally:
                 os.close(fd)
             os.replace(tmp, path)
@@ -255,11 +259,34 @@ class Cache:
         self._made.clear()
 
 
+class _Payload:
+    """A file-like sink for an entry's payload: written to ``fd`` and checksummed on the way."""
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+        self._sum = hashlib.blake2b(digest_size=_SUM)
+
+    def write(self, data: bytes | bytearray | memoryview) -> int:
+        self._sum.update(data)
+        _write_all(self._fd, data)
+        return len(data)
+
+    def digest(self) -> bytes:
+        return self._sum.digest()
+
+
+def _write_all(fd: int, data: bytes | bytearray | memoryview) -> None:
+    # os.write, not a file object: nothing to buffer twice, one syscall per piece.
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
 def _decode(raw: bytes) -> Any | None:
     head = len(MAGIC) + _SUM
     if len(raw) <= head or not raw.startswith(MAGIC):
         return None
-    payload = raw[head:]
+    payload = memoryview(raw)[head:]  # not a copy: an output entry may be 50 MB
     if hashlib.blake2b(payload, digest_size=_SUM).digest() != raw[len(MAGIC) : head]:
         return None
     with _gc_paused():
