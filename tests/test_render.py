@@ -169,3 +169,32 @@ def test_a_view_rendered_part_by_part_is_the_view(view: str, width: int) -> None
     assert "".join(pieces) == capture.get()
     if isinstance(renderable, Group):
         assert len(pieces) == len(renderable.renderables) > 1
+
+
+@pytest.mark.parametrize("view", ["claims", "contradictions", "agreements"])
+@pytest.mark.parametrize("empty", [False, True])
+def test_a_view_built_part_by_part_is_the_view(view: str, empty: bool) -> None:
+    """Long views are built card by card as they are printed; the text must not change,
+    nor the message of an empty view."""
+    import dataclasses
+
+    from claimdiff.cli import _rendered_parts
+    from claimdiff.compare import compare
+    from claimdiff.load import load_corpus
+
+    report = compare(load_corpus(BUNDLED, use_cache=False).corpus)
+    if empty:
+        report = dataclasses.replace(
+            report,
+            corpus=dataclasses.replace(report.corpus, articles=()),
+            agreements=(),
+            contradictions=(),
+        )
+    whole = getattr(render, f"render_{view}")
+    parts = getattr(render, f"{view}_parts")
+    console = Console(width=100, force_terminal=True, color_system="truecolor")
+    with console.capture() as capture:
+        console.print(whole(report))
+    streamed = "".join(_rendered_parts(console, parts(report), lambda: whole(report)))
+    assert streamed == capture.get()
+    assert ("No " in streamed or "no " in streamed) if empty else len(streamed) > 1000

@@ -461,8 +461,11 @@ def _view_chunks(
             raise UsageError("the terminal table goes to stdout; use --format csv|json|... with -o")
         from claimdiff import render
 
-        renderer = getattr(render, f"render_{view}")
-        return _rendered(console, renderer(report))
+        whole = getattr(render, f"render_{view}")
+        parts = getattr(render, f"{view}_parts", None)
+        if parts is not None:
+            return _rendered_parts(console, parts(report), lambda: whole(report))
+        return _rendered(console, whole(report))
     return export.export_chunks(export.View(view), export.Format(fmt), report)
 
 
@@ -481,6 +484,21 @@ def _rendered(console: Any, renderable: Any) -> Iterator[str]:
         with console.capture() as capture:
             console.print(part)
         yield capture.get()
+
+
+def _rendered_parts(
+    console: Any, parts: Iterator[Any], render_whole: Callable[[], Any]
+) -> Iterator[str]:
+    """:func:`_rendered` of a view whose parts are built one at a time: the first card
+    is printed as soon as it exists, not after all of them are built. A view with no
+    parts is rendered whole (it says that there is nothing to show)."""
+    first = next(parts, None)
+    if first is None:
+        yield from _rendered(console, render_whole())
+        return
+    yield from _rendered(console, first)
+    for part in parts:
+        yield from _rendered(console, part)
 
 
 def _write_view(

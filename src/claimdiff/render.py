@@ -177,7 +177,13 @@ def _claim_statement(c: Claim) -> Text:
 
 def render_claims(report: Report) -> RenderableType:
     """A table per article; four columns so it stays readable in 80 columns."""
-    parts: list[RenderableType] = []
+    parts = list(claims_parts(report))
+    return Group(*parts) if parts else _empty("articles")
+
+
+def claims_parts(report: Report) -> Iterator[RenderableType]:
+    """The parts of :func:`render_claims` (a header and a table per article), built one at a
+    time so that a long view can be printed as it is built."""
     for art in ordered_articles(report.corpus):
         t = Table(box=box.SIMPLE_HEAVY, expand=True, title_justify="left")
         t.add_column(_t("claim"), overflow="fold", ratio=1, min_width=12)
@@ -190,8 +196,8 @@ def render_claims(report: Report) -> RenderableType:
             t.add_row(claim, _claim_statement(c), _when(c), _t(c.quote or "", "italic"))
         header = _article_header(art)
         header.append_text(_t(f"\n{art.source}", "dim"))
-        parts += [header, t]
-    return Group(*parts) if parts else _empty("articles")
+        yield header
+        yield t
 
 
 # --------------------------------------------------------------------------- contradictions
@@ -241,7 +247,12 @@ def _side_rows(a: tuple[Claim, Article | None], b: tuple[Claim, Article | None])
 
 
 def render_contradictions(report: Report) -> RenderableType:
-    panels: list[RenderableType] = []
+    panels = list(contradictions_parts(report))
+    return Group(*panels) if panels else _empty("contradictions")
+
+
+def contradictions_parts(report: Report) -> Iterator[RenderableType]:
+    """The cards of :func:`render_contradictions`, built one at a time."""
     for n, c in enumerate(report.contradictions, 1):
         a, b = _claim_lines(report, c.a), _claim_lines(report, c.b)
         where = "self-contradiction" if a[0].article_id == b[0].article_id else "across articles"
@@ -263,19 +274,21 @@ def render_contradictions(report: Report) -> RenderableType:
             if not k.startswith(("a.", "b.")):
                 extra.append(_t(f"{k}: {v}", "dim"))
         extra.append(_t(f"full breakdown: claimdiff explain {c.a} {c.b}", "dim"))
-        panels.append(
-            Panel(
-                Group(_side_rows(a, b), *extra), title=title, title_align="left", border_style="red"
-            )
+        yield Panel(
+            Group(_side_rows(a, b), *extra), title=title, title_align="left", border_style="red"
         )
-    return Group(*panels) if panels else _empty("contradictions")
 
 
 # --------------------------------------------------------------------------- agreements
 
 
 def render_agreements(report: Report) -> RenderableType:
-    panels: list[RenderableType] = []
+    panels = list(agreements_parts(report))
+    return Group(*panels) if panels else _empty("agreements")
+
+
+def agreements_parts(report: Report) -> Iterator[RenderableType]:
+    """The cards of :func:`render_agreements`, built one at a time."""
     for ag in report.agreements:
         try:
             hedged = frozenset(report.statement(ag.statement).hedged)
@@ -298,8 +311,7 @@ def render_agreements(report: Report) -> RenderableType:
             )
         why = _t("why: ", "bold")
         why.append_text(_t(ag.evidence.reason))
-        panels.append(Panel(Group(t, why), title=title, title_align="left", border_style="green"))
-    return Group(*panels) if panels else _empty("agreements")
+        yield Panel(Group(t, why), title=title, title_align="left", border_style="green")
 
 
 def _published_outlet(art: Article | None) -> str:
