@@ -475,3 +475,17 @@ def test_load_parses_the_prefetched_bytes(
 def test_files_missing_from_prefetched_are_read(corpus: Path, reference: LoadResult) -> None:
     got = load_corpus(corpus, use_cache=False, workers=1, prefetched={"/nowhere.yaml": b""})
     assert len(got.corpus.claims()) == len(reference.corpus.claims())
+
+
+def test_reads_are_bounded_even_when_a_file_grows_after_its_stat(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import io
+
+    def reader(data: bytes) -> io.BufferedReader:
+        return io.BufferedReader(io.BytesIO(data))  # type: ignore[arg-type]
+
+    assert load._read_bounded(reader(b"abc"), 3) == b"abc"
+    assert load._read_bounded(reader(b"abcdef"), 3) == b"abcdef"  # grew: read on
+    monkeypatch.setattr(load, "MAX_FILE_BYTES", 4)
+    assert load._read_bounded(reader(b"abcdefgh"), 3) == b"abcde"  # limit + 1: too large

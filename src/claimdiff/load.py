@@ -970,7 +970,7 @@ def _read(fs_path: str, display: str) -> bytes | Problem:
         if size > MAX_FILE_BYTES:
             return _too_large(display, size)
         with open(fs_path, "rb") as fh:
-            data = fh.read(MAX_FILE_BYTES + 1)
+            data = _read_bounded(fh, size)
     except PermissionError:
         return Problem(display, 1, 1, ERROR, "unreadable", "permission denied")
     except OSError as exc:
@@ -996,6 +996,19 @@ def _reader(prefetched: Mapping[str, bytes] | None) -> _Read:
         return data
 
     return read
+
+
+def _read_bounded(fh: io.BufferedReader, size: int) -> bytes:
+    """A file that ``stat`` said holds ``size`` bytes, never more than ``MAX_FILE_BYTES + 1``.
+
+    ``read(n)`` allocates ``n`` bytes before reading: asking for the limit (20 MB)
+    for every small file cost more than reading them. A file that grew since the
+    ``stat`` is read on, up to the limit.
+    """
+    data = fh.read(size + 1)
+    if len(data) > size:
+        data += fh.read(MAX_FILE_BYTES + 1 - len(data))
+    return data
 
 
 def _is_within(path: str, root: str) -> bool:
@@ -2046,7 +2059,7 @@ def _fingerprint_file(
             part(b"stat", rel, st.st_size, st.st_mtime_ns)
             return None
         with open(fs_path, "rb") as fh:
-            data = fh.read(MAX_FILE_BYTES + 1)
+            data = _read_bounded(fh, st.st_size)
     except OSError as exc:
         part(b"unreadable", rel, exc.strerror or type(exc).__name__)
         return None
