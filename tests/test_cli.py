@@ -509,3 +509,16 @@ def test_every_view_command_offers_every_format_its_view_exports(view: str) -> N
     (option,) = [p for p in cli.commands[view].params if p.name == "fmt"]
     offered = set(option.type.choices)  # type: ignore[attr-defined]
     assert offered == {"table", *(f.value for f in formats_for(View(view)))}
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "html"])
+def test_a_replayed_output_file_is_byte_identical(
+    runner: CliRunner, mini: Path, tmp_path: Path, fmt: str
+) -> None:
+    cold, warm = tmp_path / f"cold.{fmt}", tmp_path / f"warm.{fmt}"
+    assert run(runner, "agreements", mini, "-o", cold).exit_code == 0
+    assert cache_files(), "the first run fills the output cache"
+    replayed = run(runner, "agreements", mini, "-o", warm)
+    assert replayed.exit_code == 0
+    assert replayed.stderr.strip() == f"claimdiff: wrote {warm}"
+    assert warm.read_bytes() == cold.read_bytes() != b""

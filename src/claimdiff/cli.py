@@ -363,7 +363,7 @@ def _compare_view(
         hit = cache.get("output", key)
         if isinstance(hit, tuple) and len(hit) == 2 and isinstance(hit[0], list):
             pieces, shown = hit
-            _write_view(ctx, (p.decode("utf-8") for p in pieces), fmt, output, corpus)
+            _replay(ctx, pieces, fmt, output, corpus)
             return int(shown)
     result = _load_result(ctx, corpus, skip_invalid, no_cache, files)
     files.clear()  # parsed now; 15 MB at 100k claims, better freed before comparing
@@ -423,13 +423,17 @@ def _emit(
                 )
             click.echo(chunk, nl=False, color=True)
     else:
-        from claimdiff.output import check_output_path, write_atomic
-
-        path = Path(output)
-        check_output_path(path, corpus_root)
-        write_atomic(path, tee())
-        click.echo(f"claimdiff: wrote {path}", err=True)
+        _write_file(output, tee(), corpus_root)
     return kept
+
+
+def _write_file(output: str, chunks: Iterable[str | bytes], corpus_root: Path | None) -> None:
+    from claimdiff.output import check_output_path, write_atomic
+
+    path = Path(output)
+    check_output_path(path, corpus_root)
+    write_atomic(path, chunks)
+    click.echo(f"claimdiff: wrote {path}", err=True)
 
 
 def _resolve_format(fmt: str | None, output: str, allowed: Sequence[str]) -> str:
@@ -447,6 +451,19 @@ def _resolve_format(fmt: str | None, output: str, allowed: Sequence[str]) -> str
             )
         return inferred.value
     return "table"
+
+
+def _replay(ctx: click.Context, pieces: list[bytes], fmt: str, output: str, corpus: Path) -> None:
+    """Write a cached output: as the bytes it was, unless a terminal needs it made safe."""
+    if fmt == "table" or (output == "-" and sys.stdout.isatty()):
+        _write_view(ctx, (p.decode("utf-8") for p in pieces), fmt, output, corpus)
+    elif output == "-":
+        stream = click.get_binary_stream("stdout")
+        for piece in pieces:
+            stream.write(piece)
+        stream.flush()
+    else:
+        _write_file(output, pieces, corpus)
 
 
 def _view_chunks(

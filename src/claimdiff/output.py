@@ -39,17 +39,19 @@ def check_output_path(path: Path, corpus_root: Path | None) -> None:
         raise OutputError(f"cannot write {path}: directory {parent} does not exist")
 
 
-def write_atomic(path: Path, text: str | Iterable[str]) -> None:
+def write_atomic(path: Path, text: str | bytes | Iterable[str | bytes]) -> None:
     """Write ``text`` to ``path`` via a temporary file in the same directory and a rename.
 
     Special files (``/dev/null``, ``/dev/stdout``, a named pipe) are written to
     directly: renaming over them would replace the device with a regular file.
-    ``text`` may be an iterable of pieces, written as they come.
+    ``text`` may be an iterable of pieces, written as they come; pieces are
+    ``str`` (written as UTF-8) or ``bytes`` already encoded (a replayed output).
     """
-    chunks: Iterable[str] = [text] if isinstance(text, str) else text
+    pieces: Iterable[str | bytes] = [text] if isinstance(text, (str, bytes)) else text
+    chunks = (p.encode("utf-8") if isinstance(p, str) else p for p in pieces)
     if path.exists() and not path.is_file():
         try:
-            with open(path, "w", encoding="utf-8", newline="") as handle:
+            with open(path, "wb") as handle:
                 for chunk in chunks:
                     handle.write(chunk)
         except OSError as exc:
@@ -65,7 +67,7 @@ def write_atomic(path: Path, text: str | Iterable[str]) -> None:
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp_name, 0o666 & ~umask)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        with os.fdopen(fd, "wb") as handle:
             for chunk in chunks:
                 handle.write(chunk)
             handle.flush()
