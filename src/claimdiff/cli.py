@@ -339,7 +339,8 @@ def _compare_view(
 
     options = _options(engine)
     fmt = _resolve_format(fmt, output, EXPORT_FORMATS)
-    console = _console(ctx)
+    # Rich is imported only for the terminal view: a replayed export never needs it.
+    console = _console(ctx) if fmt == "table" else None
     cache = Cache.disabled() if no_cache else Cache()
     key = b""
     # The bytes the fingerprint hashed are the bytes parsed: the output is
@@ -347,7 +348,9 @@ def _compare_view(
     files: dict[str, bytes] = {}
     if not no_cache:
         terminal = (
-            (console.width, str(console.color_system), console.no_color) if fmt == "table" else ()
+            (console.width, str(console.color_system), console.no_color)
+            if console is not None
+            else ()
         )
         key = combine(
             [corpus_fingerprint(corpus, keep=files)],
