@@ -485,7 +485,15 @@ def test_oversized_table_is_refused_with_a_way_out(
     assert lines[-1].startswith("claimdiff: error: the table would have")
     assert "--article" in lines[-1]
     monkeypatch.setattr(export, "MAX_MATRIX_ARTICLES", 1)
-    assert run(runner, "matrix", mini, "--format", "csv", "--no-cache").exit_code == 2
+
+    def no_comparing(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the matrix's size is known before comparing")
+
+    with monkeypatch.context() as m:
+        m.setattr("claimdiff.compare.compare", no_comparing)
+        matrix = run(runner, "matrix", mini, "--format", "csv", "--no-cache")
+    assert matrix.exit_code == 2
+    assert "matrix of 2 articles" in matrix.stderr
     assert run(runner, "contradictions", mini, "--format", "csv", "--no-cache").exit_code == 0
 
 

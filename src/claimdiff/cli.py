@@ -370,6 +370,11 @@ def _compare_view(
             return int(shown)
     result = _load_result(ctx, corpus, skip_invalid, no_cache, files)
     files.clear()  # parsed now; 15 MB at 100k claims, better freed before comparing
+    from claimdiff import export
+    from claimdiff.query import empty_report
+
+    # What the corpus alone decides (the matrix's size) is refused before comparing.
+    export.check_size(export.View(view), empty_report(result.corpus))
     report = select(_compare(ctx, result.corpus, options))
     chunks = _view_chunks(ctx, console, view, report, fmt, output)
     cacheable = not no_cache and not result.problems
