@@ -530,3 +530,37 @@ def test_a_replayed_output_file_is_byte_identical(
     assert replayed.exit_code == 0
     assert replayed.stderr.strip() == f"claimdiff: wrote {warm}"
     assert warm.read_bytes() == cold.read_bytes() != b""
+
+
+def test_other_views_of_an_unchanged_corpus_reuse_the_comparison(
+    runner: CliRunner, mini: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fresh = {
+        view: run(runner, view, mini, "--format", "json", "--no-cache").stdout
+        for view in ("agreements", "table", "timeline")
+    }
+    assert run(runner, "contradictions", mini, "--format", "json").exit_code == 0
+
+    def no_comparing(*args: object, **kwargs: object) -> None:
+        raise AssertionError("compared again")
+
+    monkeypatch.setattr("claimdiff.compare.compare", no_comparing)
+    for view, expected in fresh.items():
+        again = run(runner, view, mini, "--format", "json")
+        assert again.exit_code == 0 and again.stdout == expected
+    # Other options, or another corpus, are another comparison.
+    with pytest.raises(AssertionError, match="compared again"):
+        run(runner, "agreements", mini, "--format", "csv", "--match-threshold", "0.9")
+    path = mini / "beta.yaml"
+    path.write_text(path.read_text("utf-8") + "\n", "utf-8")
+    with pytest.raises(AssertionError, match="compared again"):
+        run(runner, "agreements", mini, "--format", "csv")
+
+
+def test_a_corrupt_cached_comparison_is_computed_again(runner: CliRunner, mini: Path) -> None:
+    expected = run(runner, "agreements", mini, "--format", "json", "--no-cache").stdout
+    assert run(runner, "contradictions", mini, "--format", "json").exit_code == 0
+    entries = [p for p in cache_files() if "/report/" in p.as_posix()]
+    assert len(entries) == 1
+    entries[0].write_bytes(b"CDC1" + bytes(16) + b"not a pickle")
+    assert run(runner, "agreements", mini, "--format", "json").stdout == expected
