@@ -191,6 +191,14 @@ def _unreadable(corpus: Path, mp: pytest.MonkeyPatch) -> None:
         return real_open(file, *args, **kwargs)
 
     mp.setattr(builtins, "open", deny)
+    real_os_open = os.open
+
+    def deny_fd(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        if os.path.abspath(str(path)) == locked:
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_os_open(path, flags, *args, **kwargs)
+
+    mp.setattr(os, "open", deny_fd)
 
 
 @generator("symlink-loop")

@@ -478,14 +478,16 @@ def test_files_missing_from_prefetched_are_read(corpus: Path, reference: LoadRes
 
 
 def test_reads_are_bounded_even_when_a_file_grows_after_its_stat(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    import io
-
-    def reader(data: bytes) -> io.BufferedReader:
-        return io.BufferedReader(io.BytesIO(data))  # type: ignore[arg-type]
-
-    assert load._read_bounded(reader(b"abc"), 3) == b"abc"
-    assert load._read_bounded(reader(b"abcdef"), 3) == b"abcdef"  # grew: read on
+    path = tmp_path / "f.yaml"
+    path.write_bytes(b"abc")
+    assert load._read_bounded(str(path), 3) == b"abc"
+    path.write_bytes(b"abcdef")
+    assert load._read_bounded(str(path), 3) == b"abcdef"  # grew since the stat: read on
+    assert load._read_bounded(str(path), 10) == b"abcdef"  # shrank: what is there
+    path.write_bytes(b"")
+    assert load._read_bounded(str(path), 0) == b""
     monkeypatch.setattr(load, "MAX_FILE_BYTES", 4)
-    assert load._read_bounded(reader(b"abcdefgh"), 3) == b"abcde"  # limit + 1: too large
+    path.write_bytes(b"abcdefgh")
+    assert load._read_bounded(str(path), 3) == b"abcde"  # limit + 1: too large

@@ -221,6 +221,14 @@ def test_unreadable_file_via_permission_error(
         return real_open(file, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "open", deny)
+    real_os_open = os.open
+
+    def deny_fd(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        if str(path).endswith("locked.yaml"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_os_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", deny_fd)  # the loader reads through descriptors
     result = load_corpus(tmp_path)
     assert _codes(result) == [("locked.yaml", 1, 1, "unreadable")]
     assert [s.path.rsplit("/", 1)[-1] for s in result.skipped] == ["locked.yaml"]

@@ -969,8 +969,7 @@ def _read(fs_path: str, display: str) -> bytes | Problem:
         size = st.st_size
         if size > MAX_FILE_BYTES:
             return _too_large(display, size)
-        with open(fs_path, "rb") as fh:
-            data = _read_bounded(fh, size)
+        data = _read_bounded(fs_path, size)
     except PermissionError:
         return Problem(display, 1, 1, ERROR, "unreadable", "permission denied")
     except OSError as exc:
@@ -998,17 +997,32 @@ def _reader(prefetched: Mapping[str, bytes] | None) -> _Read:
     return read
 
 
-def _read_bounded(fh: io.BufferedReader, size: int) -> bytes:
-    """A file that ``stat`` said holds ``size`` bytes, never more than ``MAX_FILE_BYTES + 1``.
+_O_BINARY = getattr(os, "O_BINARY", 0)
 
-    ``read(n)`` allocates ``n`` bytes before reading: asking for the limit (20 MB)
-    for every small file cost more than reading them. A file that grew since the
-    ``stat`` is read on, up to the limit.
+
+def _read_bounded(fs_path: str, size: int) -> bytes:
+    """A regular file that ``stat`` said holds ``size`` bytes, never more than the limit + 1.
+
+    Plain descriptor calls: a corpus is thousands of small files, and a Python
+    file object per file cost more than the reads. Each read asks for what is
+    left, not for the limit (``read(n)`` allocates ``n`` bytes first). A file
+    that grew since the ``stat`` is read on, up to ``MAX_FILE_BYTES + 1``.
     """
-    data = fh.read(size + 1)
-    if len(data) > size:
-        data += fh.read(MAX_FILE_BYTES + 1 - len(data))
-    return data
+    fd = os.open(fs_path, os.O_RDONLY | _O_BINARY)
+    try:
+        chunks = []
+        got = 0
+        want = size + 1
+        while got < MAX_FILE_BYTES + 1:
+            chunk = os.read(fd, want)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            got += len(chunk)
+            want = MAX_FILE_BYTES + 1 - got if got > size else size + 1 - got
+    finally:
+        os.close(fd)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def _is_within(path: str, root: str) -> bool:
@@ -2058,8 +2072,7 @@ def _fingerprint_file(
         if not content or st.st_size > MAX_FILE_BYTES:
             part(b"stat", rel, st.st_size, st.st_mtime_ns)
             return None
-        with open(fs_path, "rb") as fh:
-            data = _read_bounded(fh, st.st_size)
+        data = _read_bounded(fs_path, st.st_size)
     except OSError as exc:
         part(b"unreadable", rel, exc.strerror or type(exc).__name__)
         return None
