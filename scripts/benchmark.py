@@ -8,7 +8,8 @@ For each size it generates a synthetic corpus with an answer key
   in one process, no claimdiff (the fastest anything YAML-based can be);
 - ``claimdiff contradictions --format json`` cold (empty cache directory),
   warm (same cache, nothing changed) and after appending one claim to one file;
-- ``claimdiff agreements --format json`` (warm);
+- ``claimdiff agreements --format json`` with the same cache (another view of the
+  same corpus: it reuses the cached comparison);
 
 with wall time and peak RSS (``os.wait4`` of the child), then scores the JSON
 output against the answer key. The machine is noisy, so the targets are ratios
