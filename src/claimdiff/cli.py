@@ -515,15 +515,16 @@ def _resolve_format(fmt: str | None, output: str, allowed: Sequence[str]) -> str
 
 def _replay(ctx: click.Context, pieces: list[bytes], fmt: str, output: str, corpus: Path) -> None:
     """Write a cached output: as the bytes it was, unless a terminal needs it made safe."""
-    if fmt == "table" or (output == "-" and sys.stdout.isatty()):
-        _write_view(ctx, (p.decode("utf-8") for p in pieces), fmt, output, corpus)
-    elif output == "-":
-        stream = click.get_binary_stream("stdout")
-        for piece in pieces:
-            stream.write(piece)
-        stream.flush()
-    else:
+    buffer = getattr(sys.stdout, "buffer", None)  # none when stdout is a bare text stream
+    if output != "-":
         _write_file(output, pieces, corpus)
+    elif fmt != "table" and buffer is not None and not sys.stdout.isatty():
+        sys.stdout.flush()
+        for piece in pieces:
+            buffer.write(piece)
+        buffer.flush()
+    else:
+        _write_view(ctx, (p.decode("utf-8") for p in pieces), fmt, output, corpus)
 
 
 def _view_chunks(
