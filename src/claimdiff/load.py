@@ -384,7 +384,7 @@ class _Builder:
 
     def loc(self, node: Node) -> Location:
         m = node.start_mark
-        return Location(self.path, m.line + 1, m.column + 1)
+        return _make_location(self.path, m.line + 1, m.column + 1)
 
     def add(self, node: Node, code: str, message: str, severity: Severity = ERROR) -> None:
         m = node.start_mark
