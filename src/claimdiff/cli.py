@@ -30,6 +30,7 @@ from claimdiff.model import (
 )
 
 if TYPE_CHECKING:
+    from claimdiff.cache import Cache
     from claimdiff.load import LoadResult
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -390,7 +391,7 @@ def _compare_view(
 
 def _cached_compare(
     ctx: click.Context,
-    cache: Any,
+    cache: Cache,
     fingerprint: bytes,
     corpus: Corpus,
     options: CompareOptions,
