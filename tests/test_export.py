@@ -482,3 +482,18 @@ def test_claims_json_is_written_one_article_at_a_time_as_one_document(
     chunks = list(export_chunks(View.CLAIMS, Format.JSON, report))
     assert "".join(chunks) == reference == export(View.CLAIMS, Format.JSON, report)
     assert len(chunks) == len(report.corpus.articles) + 1
+
+
+@pytest.mark.parametrize("empty", [False, True])
+def test_timeline_json_is_written_one_event_at_a_time_as_one_document(
+    report: Report, empty: bool
+) -> None:
+    from claimdiff.export import _dump, _timeline_events, export_chunks
+
+    if empty:
+        report = dataclasses.replace(report, statements=())
+    reference = _dump("timeline", {"events": list(_timeline_events(report))})
+    chunks = list(export_chunks(View.TIMELINE, Format.JSON, report))
+    assert "".join(chunks) == reference == export(View.TIMELINE, Format.JSON, report)
+    assert len(chunks) == len(report.statements) + 1
+    assert len(json.loads(reference)["events"]) == len(report.statements)

@@ -123,6 +123,9 @@ def export_chunks(view: View, fmt: Format, report: Report) -> Iterator[str]:
     if (view, fmt) == (View.CLAIMS, Format.JSON):
         yield from _claims_json_chunks(report)
         return
+    if (view, fmt) == (View.TIMELINE, Format.JSON):
+        yield from _json_items_chunks("timeline", "events", _timeline_events(report))
+        return
     streamed = {
         (View.CONTRADICTIONS, Format.JSON): ("contradictions", _contradiction_texts),
         (View.AGREEMENTS, Format.JSON): ("agreements", _agreement_texts),
@@ -1356,9 +1359,7 @@ def _matrix_json(report: Report) -> str:
     )
 
 
-@_register(View.TIMELINE, Format.JSON)
-def _timeline_json(report: Report) -> str:
-    events = []
+def _timeline_events(report: Report) -> Iterator[dict[str, Any]]:
     for e in timeline_entries(report):
         doc = _statement_json(e.statement)
         doc["dates_disagree"] = e.dates_disagree
@@ -1366,8 +1367,12 @@ def _timeline_json(report: Report) -> str:
         doc["members"] = [
             {"ref": c.ref, "article": c.article_id, "when": _time_json(c.when)} for c in e.claims
         ]
-        events.append(doc)
-    return _dump("timeline", {"events": events})
+        yield doc
+
+
+@_register(View.TIMELINE, Format.JSON)
+def _timeline_json(report: Report) -> str:
+    return "".join(_json_items_chunks("timeline", "events", _timeline_events(report)))
 
 
 # =========================================================================== Markdown
