@@ -26,19 +26,18 @@ Values are pickles: the cache directory must be as trusted as the user's home.
 from __future__ import annotations
 
 import contextlib
-import gc
 import hashlib
 import os
 import pickle
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from claimdiff import __version__
+from claimdiff import __version__, gcpause
 
 CACHE_FORMAT = 1
 """Layout version; bumping it orphans old entries (they are never read again)."""
@@ -172,7 +171,7 @@ class Cache:
     def get_many(self, namespace: str, keys: Iterable[bytes]) -> dict[bytes, Any]:
         """The values found for ``keys`` (misses are simply absent)."""
         found: dict[bytes, Any] = {}
-        with _gc_paused():
+        with gcpause.paused():
             for key in keys:
                 value = self.get(namespace, key)
                 if value is not None:
@@ -214,7 +213,7 @@ class Cache:
         self.stats.writes += 1
 
     def put_many(self, namespace: str, items: Mapping[bytes, Any]) -> None:
-        with _gc_paused():
+        with gcpause.paused():
             for key, value in items.items():
                 self.put(namespace, key, value)
 
@@ -289,24 +288,11 @@ def _decode(raw: bytes) -> Any | None:
     payload = memoryview(raw)[head:]  # not a copy: an output entry may be 50 MB
     if hashlib.blake2b(payload, digest_size=_SUM).digest() != raw[len(MAGIC) : head]:
         return None
-    with _gc_paused():
+    with gcpause.paused():
         try:
             return pickle.loads(payload)
         except Exception:  # e.g. a class that no longer exists; treat like corruption
             return None
-
-
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic GC: unpickling builds many small containers, and the GC would
-    rescan all live objects again and again (4x slower on 100k claims); they are acyclic."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _remove(path: Path) -> None:

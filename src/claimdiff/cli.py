@@ -280,14 +280,10 @@ class _Progress:
 def _compare(ctx: click.Context, corpus: Corpus, options: CompareOptions) -> Report:
     from claimdiff.compare import compare
 
+    # The corpus is frozen (load_corpus), so compare freezes what it builds with
+    # it: the collector never walks either again while the output is built.
     with _Progress(ctx, "comparing claims"):
-        report = compare(corpus, options)
-    # A one-shot process: what exists now lives until exit, so keep the collector
-    # from walking the whole corpus again while the output is built.
-    import gc
-
-    gc.freeze()
-    return report
+        return compare(corpus, options)
 
 
 def _engine_version() -> str:
@@ -417,9 +413,6 @@ def _cached_compare(
     hit = cache.get("report", key)
     if isinstance(hit, tuple) and len(hit) == 4 and all(isinstance(x, tuple) for x in hit):
         statements, agreements, contradictions, groups = hit
-        import gc
-
-        gc.freeze()  # as after comparing: a one-shot process keeps what it has
         return Report(
             corpus=corpus,
             statements=statements,

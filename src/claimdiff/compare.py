@@ -13,16 +13,15 @@ a ``decisions.yaml`` line, then *opposite*, *negation*, *date*, *number*,
 
 from __future__ import annotations
 
-import contextlib
 import enum
-import gc
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from rapidfuzz import fuzz, process
 
+from claimdiff import gcpause
 from claimdiff.errors import RefError
 from claimdiff.match import (
     EVENT_SAME,
@@ -429,38 +428,6 @@ def _statement_when(forms: Sequence[ClaimForm]) -> Interval | None:
     return min(known, key=lambda i: (i.days, i.start))
 
 
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while the engine builds its values.
-
-    The engine allocates millions of small acyclic objects on top of a corpus of
-    millions more; every collection would walk all of them again.
-
-    On the way out, the objects created meanwhile would all sit in the youngest
-    generation, and the first allocation after re-enabling would walk them (about
-    a second at 100,000 claims). ``gc.freeze()`` followed by ``gc.unfreeze()``
-    moves them straight to the oldest generation instead, in constant time: they
-    stay collectable (cyclic garbage among them goes at the next full collection),
-    nothing is left frozen. When objects are frozen already (``gc.get_freeze_count()
-    > 0``: :func:`~claimdiff.load.load_corpus` freezes the corpus it builds, a
-    pre-fork server its own state), ``unfreeze`` would undo that; the new objects
-    are frozen with them instead (they are still freed when unreferenced — freezing
-    only hides them from the cyclic collector, and the engine's values hold no
-    cycles). Simply re-enabling would cost the walk (0.6 s at 100k claims).
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            frozen_before = gc.get_freeze_count() > 0
-            gc.freeze()
-            if not frozen_before:
-                gc.unfreeze()
-            gc.enable()
-
-
 _Outcome = tuple[PairScore, PairVerdict]
 
 
@@ -530,7 +497,7 @@ class _Forms:
 
 
 def _analyse(corpus: Corpus, options: CompareOptions) -> _Analysis:
-    with _gc_paused():
+    with gcpause.paused():
         return _analyse_all(corpus, options)
 
 

@@ -26,7 +26,6 @@ import dataclasses
 import datetime as dt
 import difflib
 import functools
-import gc
 import hashlib
 import io
 import multiprocessing
@@ -48,7 +47,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from claimdiff import __version__, validate
+from claimdiff import __version__, gcpause, validate
 from claimdiff.cache import Cache, combine, content_key
 from claimdiff.errors import ClaimdiffError
 from claimdiff.model import (
@@ -1457,16 +1456,11 @@ def _worker_task(
     With ``cache_root`` the worker also stores the pack (under the combined
     ``keys``), so that the parent, the busiest process, does not.
     """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with gcpause.paused():
         payload = _dumps((keys, tuple(_encode(pf) for pf in _parse_items(items))))
         if cache_root is not None and keys is not None:
             Cache(cache_root).put_pickled(_PACKS, _pack_key(keys), payload)
         return payload
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _pack_key(keys: Sequence[bytes]) -> bytes:
@@ -1871,24 +1865,15 @@ def load_corpus(
         raise ValueError("workers must be at least 1")
     root_real = os.path.realpath(root_str)
     problems: list[Problem] = []
-    gc_was_enabled = gc.isenabled()
-    # A 100k-claim corpus is a million small acyclic objects; with the cyclic GC
-    # running, building them costs 3x more (it rescans them again and again).
-    gc.disable()
-    try:
+    # A 100k-claim corpus is a million small acyclic objects, kept frozen so
+    # that the collector never rescans it (see claimdiff.gcpause).
+    with gcpause.paused(keep_frozen=True):
         found = _walk(root_str, root_real, problems)
         claim_files = [f for f in found if not f.reserved]
         store = Cache() if use_cache else Cache.disabled()
         read = _reader(prefetched)
         parsed_files = _parse_many(claim_files, root_str, store, progress, workers, read)
-        result = _assemble(root_str, root_real, found, parsed_files, problems, read)
-        if gc_was_enabled:
-            # Keep the collector from ever rescanning the corpus (it is acyclic).
-            gc.freeze()
-        return result
-    finally:
-        if gc_was_enabled:
-            gc.enable()
+        return _assemble(root_str, root_real, found, parsed_files, problems, read)
 
 
 def _assemble(
