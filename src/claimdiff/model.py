@@ -44,7 +44,8 @@ class Problem:
     """One thing wrong with the input.
 
     Field order is the sort order: by file, then line, then column, so a list of
-    problems sorts the way a reader walks through the files.
+    problems sorts the way a reader walks through the files. A problem is one
+    line: line breaks in the message (from a quoted value) are folded to spaces.
     """
 
     path: str
@@ -53,6 +54,11 @@ class Problem:
     severity: Severity
     code: str
     message: str
+
+    def __post_init__(self) -> None:
+        lines = self.message.splitlines()
+        if len(lines) > 1:
+            object.__setattr__(self, "message", " ".join(part.strip() for part in lines))
 
     @property
     def location(self) -> Location:

@@ -74,7 +74,8 @@ def check_claim_ids(article: Article) -> list[Problem]:
                     claim.loc_of("id"),
                     ERROR,
                     "duplicate-claim-id",
-                    f"claim id '{claim.id}' is already used at line {seen.loc_of('id').line}",
+                    f"claim id '{one_line(claim.id)}' is already used "
+                    f"at line {seen.loc_of('id').line}",
                 )
             )
     return problems
@@ -96,7 +97,7 @@ def check_article_ids(articles: Iterable[Article]) -> list[Problem]:
                     art.loc_of("id"),
                     ERROR,
                     "duplicate-article-id",
-                    f"article id '{art_id}' is also used by {others}",
+                    f"article id '{one_line(art_id)}' is also used by {others}",
                 )
             )
     return problems
@@ -212,8 +213,8 @@ def check_aliases(aliases: Sequence[Alias]) -> list[Problem]:
                     a.loc,
                     ERROR,
                     "alias-conflict",
-                    f"alias '{a.alias}' is listed under '{a.canonical}' and under "
-                    f"'{first.canonical}' (line {first.loc.line})",
+                    f"alias '{one_line(a.alias)}' is listed under '{one_line(a.canonical)}' "
+                    f"and under '{one_line(first.canonical)}' (line {first.loc.line})",
                 )
             )
         other = canon.get(key)
@@ -223,8 +224,8 @@ def check_aliases(aliases: Sequence[Alias]) -> list[Problem]:
                     a.loc,
                     ERROR,
                     "alias-conflict",
-                    f"alias '{a.alias}' of '{a.canonical}' is itself the canonical name "
-                    f"of another entity (line {other.loc.line})",
+                    f"alias '{one_line(a.alias)}' of '{one_line(a.canonical)}' is itself "
+                    f"the canonical name of another entity (line {other.loc.line})",
                 )
             )
     return problems
@@ -258,7 +259,7 @@ def check_decisions(entries: Sequence[DecisionEntry], known: Set[str]) -> list[P
                         loc,
                         ERROR,
                         "decision-unknown-claim",
-                        f"decision names claim '{ref}', which no claim file defines",
+                        f"decision names claim '{one_line(ref)}', which no claim file defines",
                     )
                 )
     parent: dict[str, str] = {}
@@ -288,8 +289,8 @@ def check_decisions(entries: Sequence[DecisionEntry], known: Set[str]) -> list[P
                     d.loc,
                     ERROR,
                     "decision-conflict",
-                    f"'{d.a}' and '{d.b}' are declared different, but 'same' decisions "
-                    f"join them ({via})",
+                    f"'{one_line(d.a)}' and '{one_line(d.b)}' are declared different, "
+                    f"but 'same' decisions join them ({via})",
                 )
             )
     return problems
