@@ -74,6 +74,20 @@ def cache_dir() -> Path:
     return base / "claimdiff"
 
 
+def feed(h: Any, *parts: str | bytes | int) -> None:
+    """Hash ``parts`` into ``h`` unambiguously: each length-prefixed, text as UTF-8
+    (file names the OS holds as other bytes round-trip through ``surrogateescape``)."""
+    for part in parts:
+        if isinstance(part, int):
+            raw = str(part).encode()
+        elif isinstance(part, str):
+            raw = part.encode("utf-8", "surrogateescape")
+        else:
+            raw = part
+        h.update(len(raw).to_bytes(8, "little"))
+        h.update(raw)
+
+
 def content_key(data: bytes, *context: str | bytes) -> bytes:
     """The key of a value computed from ``data``: blake2b of the salt, ``context`` and ``data``.
 
@@ -82,10 +96,7 @@ def content_key(data: bytes, *context: str | bytes) -> bytes:
     """
     h = hashlib.blake2b(digest_size=20)
     h.update(SALT.encode())
-    for part in context:
-        raw = part.encode() if isinstance(part, str) else part
-        h.update(len(raw).to_bytes(8, "little"))
-        h.update(raw)
+    feed(h, *context)
     h.update(b"\x00data\x00")
     h.update(data)
     return h.digest()
@@ -95,10 +106,7 @@ def combine(keys: Iterable[bytes], *context: str | bytes) -> bytes:
     """One key for a collection of entries (order matters: pass them sorted)."""
     h = hashlib.blake2b(digest_size=20)
     h.update(SALT.encode())
-    for part in context:
-        raw = part.encode() if isinstance(part, str) else part
-        h.update(len(raw).to_bytes(8, "little"))
-        h.update(raw)
+    feed(h, *context)
     h.update(b"\x00keys\x00")
     for key in keys:
         h.update(len(key).to_bytes(2, "little"))

@@ -48,7 +48,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from claimdiff import __version__, gcpause, validate
-from claimdiff.cache import Cache, combine, content_key
+from claimdiff.cache import Cache, combine, content_key, feed
 from claimdiff.errors import ClaimdiffError
 from claimdiff.model import (
     Alias,
@@ -1998,15 +1998,7 @@ def corpus_fingerprint(
     h = hashlib.blake2b(digest_size=20)
 
     def part(*items: str | bytes | int) -> None:
-        for item in items:
-            if isinstance(item, int):
-                raw = str(item).encode()
-            elif isinstance(item, str):
-                raw = item.encode("utf-8", "surrogateescape")
-            else:
-                raw = item
-            h.update(len(raw).to_bytes(8, "little"))
-            h.update(raw)
+        feed(h, *items)
 
     part(b"claimdiff-corpus", loader_version(), root_str, os.path.realpath(root_str))
     stack: list[tuple[str, str]] = [(root_str, "")]
