@@ -227,6 +227,17 @@ def _broken_symlink(corpus: Path, mp: pytest.MonkeyPatch) -> None:
     os.symlink("moved-away.yaml", corpus / "gamma.yaml")
 
 
+@generator("non-utf8-name")
+def _non_utf8_name(corpus: Path, mp: pytest.MonkeyPatch) -> None:
+    # A file from an old Latin-1 archive: "café.yaml" with é as the byte 0xe9.
+    name = os.fsencode(corpus) + b"/caf\xe9.yaml"
+    try:
+        with open(name, "wb") as fh:
+            fh.write((corpus / "beta.yaml").read_bytes().replace(b"beta", b"cafe"))
+    except OSError:
+        pytest.skip("this file system only takes UTF-8 file names")
+
+
 # --------------------------------------------------------------------------- the catalogue
 
 

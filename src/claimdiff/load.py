@@ -1099,8 +1099,26 @@ def _walk(root: str, root_real: str, problems: list[Problem]) -> list[_Found]:
                     (entry.path, child, (*ancestors, os.path.join(ancestors[-1], entry.name)))
                 )
             elif is_yaml:
+                shown = display(child)
+                try:
+                    shown.encode("utf-8")
+                except UnicodeEncodeError:
+                    # A name the file system holds as bytes that are not UTF-8
+                    # (an old Latin-1 archive): shown with the bytes escaped.
+                    printable = os.fsencode(shown).decode("utf-8", "backslashreplace")
+                    problems.append(
+                        Problem(
+                            printable,
+                            1,
+                            1,
+                            ERROR,
+                            "encoding",
+                            "the file name is not valid UTF-8; rename the file",
+                        )
+                    )
+                    continue
                 reserved = not rel and entry.name in RESERVED_FILES
-                found.append(_Found(display(child), entry.path, reserved))
+                found.append(_Found(shown, entry.path, reserved))
     return sorted(found, key=lambda f: f.display)
 
 
