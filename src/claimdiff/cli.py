@@ -7,6 +7,7 @@ in exactly one place (:meth:`ClaimdiffGroup.invoke`).
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
@@ -286,6 +287,7 @@ def _compare(ctx: click.Context, corpus: Corpus, options: CompareOptions) -> Rep
         return compare(corpus, options)
 
 
+@functools.cache
 def _engine_version() -> str:
     """A digest of the code and data an output depends on beyond the loader.
 
