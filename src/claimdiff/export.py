@@ -863,10 +863,6 @@ def _json_texts_chunks(
     yield f'{head},\n  "{key}": []\n}}\n' if first else "\n  ]\n}\n"
 
 
-def _dump_items(kind: str, key: str, items: Iterable[Mapping[str, Any]]) -> str:
-    return "".join(_json_items_chunks(kind, key, items))
-
-
 def _time_json(spec: TimeSpec | None) -> dict[str, Any] | None:
     if spec is None:
         return None

@@ -117,7 +117,6 @@ CLAIM_FIELDS = (
     "note",
 )
 ROOT_FIELDS = ("article", "claims")
-ACTOR_FIELDS = frozenset({"who", "whom", "said_by"})
 
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _TRUE = frozenset({"true", "yes"})

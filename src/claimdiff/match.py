@@ -151,28 +151,6 @@ the lexicon opposites, the ``who`` / ``did`` / ``whom`` similarities and the
 ``where`` similarity (``when`` goes between them in ``WEIGHTS`` order)."""
 
 
-def field_similarities(
-    fa: ClaimForm,
-    fb: ClaimForm,
-    lex: LexiconIndex,
-    did: float | None = None,
-    opposite: tuple[str, str] | None = None,
-) -> tuple[tuple[str, float], ...]:
-    """Similarity in 0..1 of every field both claims state, in ``WEIGHTS`` order.
-
-    ``did`` is halved (``NAME_CONFLICT``) when both actions name things
-    ("... in Tallinn", "... in Agadir") and none of them is shared.
-
-    ``did`` is 1.0 for lexicon opposites: "supported" and "remained neutral" are
-    about the same action, only with opposite sense, which is what makes them a
-    contradiction rather than two unrelated claims.
-    """
-    if opposite is None:
-        opposite = opposite_pair(fa, fb, lex)
-    head, where = _core_sims(fa, fb, did, opposite)
-    return _all_sims(head, where, fa, fb)
-
-
 def core_similarities(
     fa: ClaimForm, fb: ClaimForm, lex: LexiconIndex, did: float | None = None
 ) -> CoreSims:
@@ -186,6 +164,14 @@ def core_similarities(
 def _core_sims(
     fa: ClaimForm, fb: ClaimForm, did: float | None, opposite: tuple[str, str] | None
 ) -> tuple[tuple[tuple[str, float], ...], tuple[tuple[str, float], ...]]:
+    """The ``who`` / ``did`` / ``whom`` similarities and the ``where`` one.
+
+    ``did`` is halved (``NAME_CONFLICT``) when both actions name things
+    ("... in Tallinn", "... in Agadir") and none of them is shared. ``did`` is 1.0
+    for lexicon opposites: "supported" and "remained neutral" are about the same
+    action, only with opposite sense, which is what makes them a contradiction
+    rather than two unrelated claims.
+    """
     if opposite is not None:
         did = 1.0
     else:

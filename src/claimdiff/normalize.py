@@ -650,10 +650,6 @@ class LexiconIndex:
         """Hedge phrases found in ``text`` (folded), in order of appearance."""
         return self.text_facts(text)[0]
 
-    def past_markers_in(self, text: str) -> tuple[str, ...]:
-        """Past / long-standing markers found in ``text`` ("traditionally")."""
-        return self.text_facts(text)[1]
-
     @staticmethod
     def _scan(table: _PhraseTable, keys: Sequence[str]) -> tuple[str, ...]:
         """Phrases of ``table`` in ``keys``, leftmost-longest, in order."""
@@ -1270,13 +1266,6 @@ def form_data(
         names=d.names,
         family=d.family,
     )
-
-
-def normalize_claim(
-    claim: Claim, index: int, entities: EntityTable, lex: LexiconIndex
-) -> ClaimForm:
-    """Canonical form of one claim, given the corpus's entity table and lexicon."""
-    return ClaimForm(claim=claim, index=index, data=form_data(claim, entities, lex))
 
 
 def normalize_corpus(corpus: Corpus, options: CompareOptions) -> NormalizedCorpus:
