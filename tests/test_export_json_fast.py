@@ -38,7 +38,7 @@ VIEWS: tuple[tuple[View, Items, Texts], ...] = (
 
 def _direct_only(report: Report) -> tuple[list[str], list[str]]:
     """Every item through the direct writers, with no fallback to json.dumps."""
-    get, art = E._claim_lookup(report), E._article_lookup(report)
+    get, art = E.claim_lookup(report), E.article_lookup(report)
     contradictions = [
         E._contradiction_text(c, get(c.a), get(c.b), art) for c in report.contradictions
     ]

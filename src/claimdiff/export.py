@@ -209,7 +209,7 @@ def ordered_articles(corpus: Corpus) -> tuple[Article, ...]:
     return tuple(sorted(corpus.articles, key=key))
 
 
-def _claim_lookup(report: Report) -> Callable[[str], Claim]:
+def claim_lookup(report: Report) -> Callable[[str], Claim]:
     """A lookup that never fails: a ref the corpus lacks becomes an empty placeholder claim."""
     index = report.corpus.claim_index()
 
@@ -223,7 +223,8 @@ def _claim_lookup(report: Report) -> Callable[[str], Claim]:
     return get
 
 
-def _article_lookup(report: Report) -> Callable[[str], Article | None]:
+def article_lookup(report: Report) -> Callable[[str], Article | None]:
+    """Article by id, ``None`` for an id the corpus lacks."""
     index = {a.id: a for a in report.corpus.articles}
     return index.get
 
@@ -339,7 +340,7 @@ def table_rows(report: Report) -> tuple[TableRow, ...]:
     with more members is the dissenter; on a tie both sides are shown as
     contradicting, because neither can be said to state the row.
     """
-    get = _claim_lookup(report)
+    get = claim_lookup(report)
     arts = ordered_articles(report.corpus)
     touching_of = _Touching(report)
     rows: list[TableRow] = []
@@ -393,7 +394,7 @@ class MatrixCounts:
 
 
 def matrix_counts(report: Report) -> MatrixCounts:
-    get = _claim_lookup(report)
+    get = claim_lookup(report)
     ids = tuple(a.id for a in ordered_articles(report.corpus))
     pos = {aid: i for i, aid in enumerate(ids)}
     n = len(ids)
@@ -431,7 +432,7 @@ def timeline_entries(report: Report) -> tuple[TimelineEntry, ...]:
     The sources *disagree on the date* when a ``date`` contradiction touches the
     statement or two members' resolved intervals are disjoint.
     """
-    get = _claim_lookup(report)
+    get = claim_lookup(report)
     touching = _Touching(report)
     order = {st.id: i for i, st in enumerate(report.statements)}
 
@@ -650,7 +651,7 @@ CONTRADICTION_COLUMNS = [
 
 
 def _contradictions_tabular(report: Report) -> Tabular:
-    get, art = _claim_lookup(report), _article_lookup(report)
+    get, art = claim_lookup(report), article_lookup(report)
     rows: list[list[Cell]] = []
     for c in report.contradictions:
         a, b = get(c.a), get(c.b)
@@ -697,7 +698,7 @@ def _hedged_refs(report: Report, ag: Agreement) -> frozenset[str]:
 
 
 def _agreements_tabular(report: Report) -> Tabular:
-    get, art = _claim_lookup(report), _article_lookup(report)
+    get, art = claim_lookup(report), article_lookup(report)
     rows: list[list[Cell]] = []
     for ag in report.agreements:
         hedged = _hedged_refs(report, ag)
@@ -997,14 +998,14 @@ def _contradiction_json(c: Contradiction, a: Claim, b: Claim, art: ArticleOf) ->
 
 
 def _contradictions_items(report: Report) -> Iterator[dict[str, Any]]:
-    get, art = _claim_lookup(report), _article_lookup(report)
+    get, art = claim_lookup(report), article_lookup(report)
     for c in report.contradictions:
         yield _contradiction_json(c, get(c.a), get(c.b), art)
 
 
 def _contradiction_texts(report: Report) -> Iterator[str]:
     """``map(_item_text, _contradictions_items(report))``, written directly (see :func:`_enc`)."""
-    get, art = _claim_lookup(report), _article_lookup(report)
+    get, art = claim_lookup(report), article_lookup(report)
     sides: dict[str, str] = {}
     for c in report.contradictions:
         a, b = get(c.a), get(c.b)
@@ -1037,14 +1038,14 @@ def _agreement_json(
 
 
 def _agreements_items(report: Report) -> Iterator[dict[str, Any]]:
-    get, art = _claim_lookup(report), _article_lookup(report)
+    get, art = claim_lookup(report), article_lookup(report)
     for ag in report.agreements:
         yield _agreement_json(ag, [get(r) for r in ag.claims], art, _hedged_refs(report, ag))
 
 
 def _agreement_texts(report: Report) -> Iterator[str]:
     """``map(_item_text, _agreements_items(report))``, written directly (see :func:`_enc`)."""
-    get, art = _claim_lookup(report), _article_lookup(report)
+    get, art = claim_lookup(report), article_lookup(report)
     heads: dict[str, str] = {}
     for ag in report.agreements:
         members = [get(r) for r in ag.claims]
@@ -1440,7 +1441,7 @@ def _claims_md(report: Report) -> str:
 
 @_register(View.CONTRADICTIONS, Format.MARKDOWN)
 def _contradictions_md(report: Report) -> str:
-    get, art = _claim_lookup(report), _article_lookup(report)
+    get, art = claim_lookup(report), article_lookup(report)
     blocks: list[list[str]] = []
     for n, c in enumerate(report.contradictions, 1):
         a, b = get(c.a), get(c.b)
@@ -1479,7 +1480,7 @@ def _contradictions_md(report: Report) -> str:
 
 @_register(View.AGREEMENTS, Format.MARKDOWN)
 def _agreements_md(report: Report) -> str:
-    get, art = _claim_lookup(report), _article_lookup(report)
+    get, art = claim_lookup(report), article_lookup(report)
     blocks: list[list[str]] = []
     for ag in report.agreements:
         hedged = _hedged_refs(report, ag)
@@ -1752,7 +1753,7 @@ def _cell_html(entries: Sequence[CellEntry]) -> str:
 
 
 def _contradiction_cards(report: Report) -> str:
-    get, art = _claim_lookup(report), _article_lookup(report)
+    get, art = claim_lookup(report), article_lookup(report)
     out: list[str] = []
     for c in report.contradictions:
         a, b = get(c.a), get(c.b)
@@ -1867,7 +1868,7 @@ def _claims_html(report: Report) -> str:
 
 @_register(View.AGREEMENTS, Format.HTML)
 def _agreements_html(report: Report) -> str:
-    get = _claim_lookup(report)
+    get = claim_lookup(report)
     header = ["statement", "sources", "score", "claims", "why"]
     rows: list[tuple[Mapping[str, str], Sequence[str]]] = []
     for ag in report.agreements:

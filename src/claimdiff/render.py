@@ -13,7 +13,7 @@ overrides visible instead of letting the terminal act on them.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from rich import box
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
@@ -26,6 +26,8 @@ from claimdiff.export import (
     CellEntry,
     TableRow,
     actors,
+    article_lookup,
+    claim_lookup,
     interval_iso,
     matrix_counts,
     ordered_articles,
@@ -37,7 +39,7 @@ from claimdiff.export import (
     when_text,
     wording,
 )
-from claimdiff.model import Article, Claim, Location, Problem, Report, Severity, Statement, Status
+from claimdiff.model import Article, Claim, Problem, Report, Severity, Statement, Status
 
 __all__ = [
     "render_agreements",
@@ -203,17 +205,15 @@ def claims_parts(report: Report) -> Iterator[RenderableType]:
 # --------------------------------------------------------------------------- contradictions
 
 
-def _claim_lines(report: Report, ref: str) -> tuple[Claim, Article | None]:
-    index = report.corpus.claim_index()
-    claim = index.get(ref)
-    if claim is None:
-        art_id, _, cid = ref.partition("#")
-        claim = Claim(art_id, cid, (), "", Location("?", 0, 0))
-    try:
-        art: Article | None = report.corpus.article(claim.article_id)
-    except KeyError:
-        art = None
-    return claim, art
+def _claim_lines(report: Report) -> Callable[[str], tuple[Claim, Article | None]]:
+    """Claim and article by ref; a ref the corpus lacks becomes a placeholder claim."""
+    get, art = claim_lookup(report), article_lookup(report)
+
+    def lines(ref: str) -> tuple[Claim, Article | None]:
+        claim = get(ref)
+        return claim, art(claim.article_id)
+
+    return lines
 
 
 def _side_rows(a: tuple[Claim, Article | None], b: tuple[Claim, Article | None]) -> Table:
@@ -253,8 +253,9 @@ def render_contradictions(report: Report) -> RenderableType:
 
 def contradictions_parts(report: Report) -> Iterator[RenderableType]:
     """The cards of :func:`render_contradictions`, built one at a time."""
+    lines = _claim_lines(report)
     for n, c in enumerate(report.contradictions, 1):
-        a, b = _claim_lines(report, c.a), _claim_lines(report, c.b)
+        a, b = lines(c.a), lines(c.b)
         where = "self-contradiction" if a[0].article_id == b[0].article_id else "across articles"
         title = _t(f"{n}. contradicts ({c.kind.value})", "bold red")
         title.append_text(_t(f"  score {c.score:.2f} · {where}"))
@@ -289,6 +290,7 @@ def render_agreements(report: Report) -> RenderableType:
 
 def agreements_parts(report: Report) -> Iterator[RenderableType]:
     """The cards of :func:`render_agreements`, built one at a time."""
+    lines = _claim_lines(report)
     for ag in report.agreements:
         try:
             hedged = frozenset(report.statement(ag.statement).hedged)
@@ -302,7 +304,7 @@ def agreements_parts(report: Report) -> Iterator[RenderableType]:
         title.append_text(_t(f"  score {ag.score:.2f}"))
         t = _table("claim", "outlet", "wording", "quote")
         for ref in ag.claims:
-            claim, art = _claim_lines(report, ref)
+            claim, art = lines(ref)
             w = _t(wording(claim))
             if ref in hedged:
                 w.append_text(_t(" [hedged]", "yellow"))
