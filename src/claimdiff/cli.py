@@ -619,6 +619,11 @@ def format_option(choices: Sequence[str], default: str | None = None) -> Callabl
     )
 
 
+def article_option(help_text: str) -> Callable[[F], F]:
+    """``--article ID`` (repeatable), as every listing command takes it."""
+    return click.option("--article", "articles", multiple=True, metavar="ID", help=help_text)
+
+
 output_option = click.option(
     "-o",
     "--output",
@@ -762,9 +767,7 @@ def schema(ctx: click.Context, output: str) -> None:
 
 @cli.command(epilog=EXIT_CODES)
 @corpus_argument
-@click.option(
-    "--article", "articles", multiple=True, metavar="ID", help="Only this article (repeatable)."
-)
+@article_option("Only this article (repeatable).")
 @click.option(
     "--who", metavar="TEXT", help="Only claims naming this actor (or one of its aliases)."
 )
@@ -799,13 +802,7 @@ def claims(
     type=click.Choice([k.value for k in ContradictionKind]),
     help="Only this kind of contradiction (repeatable).",
 )
-@click.option(
-    "--article",
-    "articles",
-    multiple=True,
-    metavar="ID",
-    help="Only contradictions involving this article (repeatable).",
-)
+@article_option("Only contradictions involving this article (repeatable).")
 @format_option(EXPORT_FORMATS, default=None)
 @output_option
 @click.option("--check", is_flag=True, help="Exit 1 when any contradiction is shown (for CI).")
@@ -853,13 +850,7 @@ def contradictions(
     show_default=True,
     help="Only statements with at least N independent sources.",
 )
-@click.option(
-    "--article",
-    "articles",
-    multiple=True,
-    metavar="ID",
-    help="Only agreements involving this article (repeatable).",
-)
+@article_option("Only agreements involving this article (repeatable).")
 @format_option(EXPORT_FORMATS, default=None)
 @output_option
 @engine_options
@@ -941,13 +932,7 @@ def explain(
 @corpus_argument
 @format_option(EXPORT_FORMATS, default=None)
 @output_option
-@click.option(
-    "--article",
-    "articles",
-    multiple=True,
-    metavar="ID",
-    help="Only rows involving this article (repeatable).",
-)
+@article_option("Only rows involving this article (repeatable).")
 @click.option(
     "--status",
     "statuses",
