@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import pickle
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 
 from claimdiff import cache as cache_mod
 from claimdiff.cache import Cache, cache_dir, combine, content_key
+from claimdiff.errors import UsageError
 from claimdiff.model import Claim, Location
 
 
@@ -249,3 +251,146 @@ def test_unpicklable_value_is_not_stored(tmp_path: Path) -> None:
     assert store.stats.errors == 1 and store.stats.writes == 0
     assert store.get("ns", KEY) is None
     assert entry_files(tmp_path) == []
+
+
+# --------------------------------------------------------------------------- size limit
+
+
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [
+        ("0", 0),
+        ("1234", 1234),
+        ("500M", 500 * 10**6),
+        ("500m", 500 * 10**6),
+        ("2G", 2 * 10**9),
+        ("2GB", 2 * 10**9),
+        ("1.5G", 1_500_000_000),
+        ("512Mi", 512 * 2**20),
+        ("512MiB", 512 * 2**20),
+        ("1Ti", 2**40),
+        (" 64 k ", 64_000),
+    ],
+)
+def test_parse_size(text: str, size: int) -> None:
+    assert cache_mod.parse_size(text) == size
+
+
+@pytest.mark.parametrize("text", ["", "abc", "-1", "1X", "1 GB GB", "M", "1,5G"])
+def test_parse_size_refuses_what_is_not_a_size(text: str) -> None:
+    with pytest.raises(UsageError, match="CLAIMDIFF_CACHE_SIZE"):
+        cache_mod.parse_size(text)
+
+
+def test_size_limit_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CLAIMDIFF_CACHE_SIZE", raising=False)
+    assert cache_mod.size_limit() == cache_mod.DEFAULT_SIZE_LIMIT == 2 * 10**9
+    monkeypatch.setenv("CLAIMDIFF_CACHE_SIZE", "300M")
+    assert cache_mod.size_limit() == 300 * 10**6
+    monkeypatch.setenv("CLAIMDIFF_CACHE_SIZE", "lots")
+    with pytest.raises(UsageError):
+        cache_mod.size_limit()
+
+
+@pytest.mark.parametrize(
+    ("n", "text"),
+    [(0, "0 B"), (999, "999 B"), (1000, "1.0 kB"), (19_412_345, "19.4 MB"), (2 * 10**9, "2.0 GB")],
+)
+def test_format_size(n: int, text: str) -> None:
+    assert cache_mod.format_size(n) == text
+
+
+def aged_entry(store: Cache, namespace: str, n: int, age: float, size: int = 1000) -> Path:
+    """An entry of about ``size`` bytes last used ``age`` seconds ago."""
+    key = content_key(str(n).encode())
+    store.put(namespace, key, b"x" * size)
+    path = store.path(namespace, key)
+    when = time.time() - age
+    os.utime(path, (when, when))
+    return path
+
+
+def test_trim_deletes_least_recently_used_entries_down_to_the_limit(tmp_path: Path) -> None:
+    store = Cache(tmp_path)
+    old = aged_entry(store, "output", 1, age=300)
+    middle = aged_entry(store, "report", 2, age=200)
+    new = aged_entry(store, "output", 3, age=100)
+    size = old.stat().st_size
+    result = store.trim(2 * size)
+    assert (old.exists(), middle.exists(), new.exists()) == (False, True, True)
+    assert (result.removed, result.freed, result.kept) == (1, size, 2 * size)
+    assert store.trim(2 * size).removed == 0, "already under the limit"
+    assert store.trim(0).kept == 0
+    assert not middle.exists() and not new.exists()
+
+
+def test_a_hit_marks_its_entry_as_recently_used(tmp_path: Path) -> None:
+    store = Cache(tmp_path)
+    first = aged_entry(store, "output", 1, age=300)
+    second = aged_entry(store, "output", 2, age=100)
+    assert store.get("output", content_key(b"1")) is not None
+    store.trim(first.stat().st_size)
+    assert first.exists() and not second.exists()
+
+
+def test_trim_removes_stale_temporary_files_only(tmp_path: Path) -> None:
+    store = Cache(tmp_path)
+    entry = aged_entry(store, "output", 1, age=10)
+    stale = entry.parent / ".tmp-123-dead"
+    fresh = entry.parent / ".tmp-456-busy"
+    for tmp, age in ((stale, 2 * cache_mod.STALE_TMP_SECONDS), (fresh, 5)):
+        tmp.write_bytes(b"partial")
+        os.utime(tmp, (time.time() - age,) * 2)
+    usage = store.usage()
+    assert (usage.entries, usage.temporary_files) == (1, 2)
+    result = store.trim(10**9)
+    assert result.removed == 1
+    assert (stale.exists(), fresh.exists(), entry.exists()) == (False, True, True)
+
+
+def test_trim_usage_and_clear_touch_only_claimdiffs_own_files(tmp_path: Path) -> None:
+    """CLAIMDIFF_CACHE_DIR may point at a directory that holds other things."""
+    outside = [tmp_path / "notes.txt", tmp_path / "photos" / "ab" / "cdef0123"]
+    inside = [  # in claimdiff's tree, but not named like its entries
+        tmp_path / "v1" / "README",
+        tmp_path / "v1" / "output" / "zz" / "abcdef01",
+        tmp_path / "v1" / "output" / "ab" / "not-hex",
+    ]
+    for path in outside + inside:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"keep me")
+    store = Cache(tmp_path)
+    entry = aged_entry(store, "output", 1, age=10)
+    assert store.usage().entries == 1
+    assert store.trim(0).removed == 1
+    assert not entry.exists()
+    assert all(path.exists() for path in outside + inside)
+    store.clear()  # claimdiff's tree (v1/) goes as a whole; nothing else
+    assert all(path.exists() for path in outside)
+    assert not (tmp_path / "v1").exists()
+
+
+def test_other_cache_formats_count_and_go_first(tmp_path: Path) -> None:
+    store = Cache(tmp_path)
+    other = tmp_path / "v0" / "parse" / "ab" / "cdef0123"
+    other.parent.mkdir(parents=True)
+    other.write_bytes(b"y" * 500)
+    os.utime(other, (time.time() - 10**6,) * 2)
+    current = aged_entry(store, "output", 1, age=10)
+    usage = store.usage()
+    assert [(n.namespace, n.entries) for n in usage.namespaces] == [("output", 1), ("v0/parse", 1)]
+    assert usage.bytes == 500 + current.stat().st_size
+    store.trim(current.stat().st_size)
+    assert current.exists() and not other.exists()
+    other.parent.mkdir(parents=True, exist_ok=True)
+    other.write_bytes(b"y")
+    store.clear()
+    assert not other.exists() and not current.exists()
+
+
+def test_disabled_cache_neither_trims_nor_reports(tmp_path: Path) -> None:
+    aged_entry(Cache(tmp_path), "output", 1, age=10)
+    off = Cache(tmp_path, enabled=False)
+    assert off.usage().entries == 0
+    assert off.trim(0).removed == 0
+    assert entry_files(tmp_path)

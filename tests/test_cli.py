@@ -7,6 +7,7 @@ import io
 import json
 import re
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -69,17 +70,27 @@ def readme_section(heading: str) -> str:
     return README[start:end]
 
 
+def command_params(command: click.Command, path: str) -> Iterator[tuple[str, click.Parameter]]:
+    """Every parameter of ``command`` and, for a group, of its subcommands, by command path."""
+    for param in command.params:
+        yield path, param
+    if isinstance(command, click.Group):
+        for name, sub in sorted(command.commands.items()):
+            assert f"claimdiff {path} {name}" in readme_section(f"### claimdiff {path}")
+            yield from command_params(sub, f"{path} {name}")
+
+
 @pytest.mark.parametrize("name", commands())
 def test_every_command_and_option_is_in_readme(name: str) -> None:
     section = readme_section(f"### claimdiff {name}")
     shared = readme_section("## Commands")
-    for param in cli.commands[name].params:
+    for path, param in command_params(cli.commands[name], name):
         if isinstance(param, click.Option):
             longest = max(param.opts, key=len)
             if longest == "--help":
                 continue
             assert longest in section or longest in shared, (
-                f"README does not document `claimdiff {name} {longest}`"
+                f"README does not document `claimdiff {path} {longest}`"
             )
     for param in cli.params:
         if isinstance(param, click.Option) and "--help" not in param.opts:
@@ -423,6 +434,60 @@ def test_no_cache_writes_nothing(runner: CliRunner, mini: Path) -> None:
     result = run(runner, "agreements", mini, "--format", "json", "--no-cache")
     assert result.exit_code == 0
     assert cache_files() == []
+
+
+def test_cache_commands_show_and_empty_the_cache(runner: CliRunner, mini: Path) -> None:
+    import os
+
+    root = os.environ["CLAIMDIFF_CACHE_DIR"]
+    assert run(runner, "cache", "dir").stdout == root + "\n"
+    run(runner, "agreements", mini, "--format", "json")
+    info = json.loads(run(runner, "cache", "info", "--format", "json").stdout)
+    assert info["kind"] == "claimdiff.cache" and info["location"] == root
+    names = {n["namespace"] for n in info["namespaces"]}
+    assert {"output", "parse-pack", "report"} <= names
+    on_disk = sum(p.stat().st_size for p in cache_files())
+    assert info["entries"] == len(cache_files()) and info["bytes"] == on_disk
+    text = run(runner, "cache", "info").stdout
+    assert f"location: {root}" in text and "size limit: 2.0 GB" in text
+    assert re.search(rf"total\s+{info['entries']} entries", text)
+    cleared = run(runner, "cache", "clear")
+    assert f"removed {info['entries']} entries" in cleared.stdout
+    assert cache_files() == []
+    assert "total        0 entries" in run(runner, "cache", "info").stdout
+
+
+def test_runs_keep_the_cache_under_its_size_limit(
+    runner: CliRunner, mini: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for view in ("contradictions", "agreements", "timeline"):
+        run(runner, view, mini, "--format", "json")
+    everything = sum(p.stat().st_size for p in cache_files())
+    limit = everything // 2
+    monkeypatch.setenv("CLAIMDIFF_CACHE_SIZE", str(limit))
+    assert run(runner, "table", mini, "--format", "csv").exit_code == 0
+    kept = sum(p.stat().st_size for p in cache_files())
+    assert 0 < kept <= limit
+    # What the last run used is what stays: run again, it is replayed from the cache.
+    outputs = [p for p in cache_files() if "/output/" in p.as_posix()]
+    assert outputs
+    again = run(runner, "table", mini, "--format", "csv")
+    assert again.exit_code == 0
+    assert [p for p in cache_files() if "/output/" in p.as_posix()] == outputs
+
+
+def test_a_bad_cache_size_is_one_line_and_exit_2(
+    runner: CliRunner, mini: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CLAIMDIFF_CACHE_SIZE", "huge")
+    for args in (("contradictions", mini), ("validate", mini), ("cache", "info")):
+        result = run(runner, *args)
+        assert result.exit_code == 2
+        assert result.stderr.count("\n") == 1
+        assert "CLAIMDIFF_CACHE_SIZE='huge'" in result.stderr
+    assert cache_files() == []
+    # Without the cache its size does not matter.
+    assert run(runner, "contradictions", mini, "--no-cache").exit_code == 0
 
 
 def test_check_exit_code_survives_the_cache(runner: CliRunner, mini: Path) -> None:

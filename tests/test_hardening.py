@@ -639,15 +639,18 @@ def _every_invocation(command: str) -> list[list[str]]:
         ],
         "locate": [["locate", "alpha", "kremlin supported armenia", "--corpus", "corpus"]],
         "schema": [["schema"], ["schema", "-o", "out/schema.json"]],
+        "cache": [["cache", "dir"], ["cache", "info", "--format", "json"], ["cache", "clear"]],
     }[command]
 
 
 def test_every_reading_command_is_covered() -> None:
-    covered = {*EXPORTS, "validate", "explain", "locate", "schema"}
+    covered = {*EXPORTS, "validate", "explain", "locate", "schema", "cache"}
     assert covered | {"new"} == set(cli.commands), "a new command needs a never-lose-data test"
 
 
-@pytest.mark.parametrize("command", [*EXPORTS, "validate", "explain", "locate", "schema"], ids=str)
+@pytest.mark.parametrize(
+    "command", [*EXPORTS, "validate", "explain", "locate", "schema", "cache"], ids=str
+)
 def test_no_command_writes_to_the_corpus(workspace: Path, command: str) -> None:
     (workspace / "out").mkdir()
     before = snapshot(workspace / "corpus")

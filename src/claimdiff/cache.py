@@ -20,6 +20,11 @@ For a whole corpus, store one big value (e.g. every parsed article) under
 :func:`combine` of the per-file keys: a warm run then reads one file, and a run
 after an edit falls back to the per-file entries (see docs/performance.md).
 
+Content keys mean every edit leaves the previous state's entries behind (at
+100k claims, tens of MB per run), so the cache is kept under a size limit
+(:func:`size_limit`, ``CLAIMDIFF_CACHE_SIZE``) by :meth:`Cache.trim`, which
+deletes the least recently used entries: a hit marks its entry as used.
+
 Values are pickles: the cache directory must be as trusted as the user's home.
 """
 
@@ -29,15 +34,19 @@ import contextlib
 import hashlib
 import os
 import pickle
+import re
 import shutil
+import stat
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from claimdiff import __version__, gcpause
+from claimdiff.errors import UsageError
 
 CACHE_FORMAT = 1
 """Layout version; bumping it orphans old entries (they are never read again)."""
@@ -45,6 +54,11 @@ CACHE_FORMAT = 1
 MAGIC = b"CDC1"
 _SUM = 16
 ENV_VAR = "CLAIMDIFF_CACHE_DIR"
+SIZE_VAR = "CLAIMDIFF_CACHE_SIZE"
+DEFAULT_SIZE_LIMIT = 2 * 10**9
+"""2 GB: the entries of a dozen states of a 100k-claim corpus (outputs of several views)."""
+STALE_TMP_SECONDS = 3600
+"""A temporary file this old was left by a writer that died; younger ones may be in use."""
 _O_BINARY = getattr(os, "O_BINARY", 0)  # Windows would otherwise translate newlines
 
 SALT = f"claimdiff {__version__}; python {sys.version_info[0]}.{sys.version_info[1]}; " + (
@@ -72,6 +86,45 @@ def cache_dir() -> Path:
     # The XDG spec says relative paths are invalid and must be ignored.
     base = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
     return base / "claimdiff"
+
+
+_SIZE_RE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(?:([kmgt])(i?))?b?\s*", re.IGNORECASE)
+_POWERS = {"k": 1, "m": 2, "g": 3, "t": 4}
+
+
+def parse_size(text: str) -> int:
+    """Bytes of a size written like ``500M``, ``2G``, ``1.5GB``, ``512Mi`` or ``0``.
+
+    Suffixes are decimal (``M`` = 10**6) unless followed by ``i`` (``Mi`` = 2**20),
+    as in ccache; a bare number is bytes. Raises :class:`UsageError` otherwise.
+    """
+    m = _SIZE_RE.fullmatch(text)
+    if m is None:
+        raise UsageError(
+            f"{SIZE_VAR}={text!r}: expected a size such as 500M, 2G or 0 (bytes; K, M, G, T "
+            "are powers of 1000, Ki, Mi, Gi, Ti of 1024)"
+        )
+    number, unit, binary = m.groups()
+    base = 1024 if binary else 1000
+    return int(float(number) * base ** _POWERS[unit.lower()] if unit else float(number))
+
+
+def size_limit() -> int:
+    """The cache's size limit: ``$CLAIMDIFF_CACHE_SIZE`` (see :func:`parse_size`), else 2 GB."""
+    value = os.environ.get(SIZE_VAR, "").strip()
+    return parse_size(value) if value else DEFAULT_SIZE_LIMIT
+
+
+def format_size(n: int) -> str:
+    """``n`` bytes for people: ``950 B``, ``19.4 MB``, ``2.0 GB`` (decimal units, as parsed)."""
+    if n < 1000:
+        return f"{n} B"
+    value = float(n)
+    for unit in ("kB", "MB", "GB"):
+        value /= 1000
+        if value < 999.95:
+            return f"{value:.1f} {unit}"
+    return f"{value / 1000:.1f} TB"
 
 
 def feed(h: Any, *parts: str | bytes | int) -> None:
@@ -112,6 +165,67 @@ def combine(keys: Iterable[bytes], *context: str | bytes) -> bytes:
         h.update(len(key).to_bytes(2, "little"))
         h.update(key)
     return h.digest()
+
+
+@dataclass(frozen=True)
+class NamespaceUsage:
+    """Entries and bytes of one namespace (``v2/parse-pack`` for another cache format's)."""
+
+    namespace: str
+    entries: int
+    bytes: int
+
+
+@dataclass(frozen=True)
+class Usage:
+    """What the cache directory holds, as :meth:`Cache.usage` finds it."""
+
+    root: Path
+    namespaces: tuple[NamespaceUsage, ...]
+    """Sorted by name."""
+    temporary_files: int
+    """Files being written, or left by a writer that died (:meth:`Cache.trim` removes those)."""
+    temporary_bytes: int
+
+    @property
+    def entries(self) -> int:
+        return sum(n.entries for n in self.namespaces)
+
+    @property
+    def bytes(self) -> int:
+        return sum(n.bytes for n in self.namespaces) + self.temporary_bytes
+
+
+@dataclass(frozen=True)
+class TrimResult:
+    """What :meth:`Cache.trim` deleted, and what the cache holds after it."""
+
+    removed: int
+    freed: int
+    kept: int
+    """Bytes of the entries left."""
+
+
+@dataclass(frozen=True, order=True)
+class _File:
+    mtime: float
+    path: str
+    size: int
+    namespace: str
+
+
+_FORMAT_RE = re.compile(r"v\d+")
+_NAMESPACE_RE = re.compile(r"[A-Za-z0-9_-]+")
+_FAN_RE = re.compile(r"[0-9a-f]{2}")
+_REST_RE = re.compile(r"[0-9a-f]{6,}")
+
+
+def _subdirs(path: str | Path, pattern: re.Pattern[str]) -> list[os.DirEntry[str]]:
+    try:
+        with os.scandir(path) as it:
+            return [d for d in it if pattern.fullmatch(d.name) and d.is_dir(follow_symlinks=False)]
+    except OSError:
+        return []
 
 
 @dataclass
@@ -174,6 +288,9 @@ class Cache:
             _remove(path)
             return None
         self.stats.hits += 1
+        # Marks the entry as recently used: trim() deletes the least recently used first.
+        with contextlib.suppress(OSError):
+            os.utime(path)
         return value
 
     def get_many(self, namespace: str, keys: Iterable[bytes]) -> dict[bytes, Any]:
@@ -256,14 +373,87 @@ class Cache:
     # ---------------------------------------------------------------- maintenance
 
     def clear(self, namespace: str | None = None) -> None:
-        """Delete every entry (of one namespace, or all); a no-op when disabled."""
+        """Delete every entry (of one namespace, or all, in every cache format); a no-op
+        when disabled. Only claimdiff's own directories are touched, whatever else
+        ``CLAIMDIFF_CACHE_DIR`` may hold."""
         if not self.enabled:
             return
-        target = self.root / f"v{CACHE_FORMAT}"
         if namespace is not None:
-            target = self.path(namespace, b"\x00" * 4).parent.parent
-        shutil.rmtree(target, ignore_errors=True)
+            shutil.rmtree(self.path(namespace, b"\x00" * 4).parent.parent, ignore_errors=True)
+        else:
+            for fmt in _subdirs(self.root, _FORMAT_RE):
+                shutil.rmtree(fmt.path, ignore_errors=True)
         self._made.clear()
+
+    def _files(self) -> tuple[list[_File], list[_File]]:
+        """Every entry and every temporary file, of every cache format."""
+        entries: list[_File] = []
+        temporary: list[_File] = []
+        for fmt in _subdirs(self.root, _FORMAT_RE):
+            current = fmt.name == f"v{CACHE_FORMAT}"
+            for ns in _subdirs(fmt.path, _NAMESPACE_RE):
+                label = ns.name if current else f"{fmt.name}/{ns.name}"
+                for fan in _subdirs(ns.path, _FAN_RE):
+                    try:
+                        with os.scandir(fan.path) as it:
+                            found = list(it)
+                    except OSError:
+                        continue
+                    for f in found:
+                        if _REST_RE.fullmatch(f.name):
+                            into = entries
+                        elif f.name.startswith(".tmp-"):
+                            into = temporary
+                        else:
+                            continue
+                        try:
+                            st = f.stat(follow_symlinks=False)
+                        except OSError:  # deleted meanwhile by another claimdiff
+                            continue
+                        if stat.S_ISREG(st.st_mode):
+                            into.append(_File(st.st_mtime, f.path, st.st_size, label))
+        return entries, temporary
+
+    def usage(self) -> Usage:
+        """Entries and bytes per namespace (nothing when disabled)."""
+        if not self.enabled:
+            return Usage(self.root, (), 0, 0)
+        entries, temporary = self._files()
+        counts: dict[str, tuple[int, int]] = {}
+        for e in entries:
+            n, b = counts.get(e.namespace, (0, 0))
+            counts[e.namespace] = (n + 1, b + e.size)
+        return Usage(
+            self.root,
+            tuple(NamespaceUsage(ns, n, b) for ns, (n, b) in sorted(counts.items())),
+            len(temporary),
+            sum(t.size for t in temporary),
+        )
+
+    def trim(self, limit: int) -> TrimResult:
+        """Delete the least recently used entries until the rest take at most ``limit`` bytes.
+
+        Temporary files older than an hour (left by a writer that was killed) go
+        too. Entries of other cache formats (another claimdiff) count and are
+        deleted like any other: nothing reads them any more, so they are the
+        least recently used. Failures (another process deleting the same file,
+        a read-only directory) are skipped.
+        """
+        if not self.enabled:
+            return TrimResult(0, 0, 0)
+        entries, temporary = self._files()
+        removed = freed = 0
+        stale = time.time() - STALE_TMP_SECONDS
+        for t in temporary:
+            if t.mtime < stale and _remove(Path(t.path)):
+                removed, freed = removed + 1, freed + t.size
+        kept = sum(e.size for e in entries)
+        for e in sorted(entries):  # oldest use first; the path breaks ties
+            if kept <= limit:
+                break
+            if _remove(Path(e.path)):
+                removed, freed, kept = removed + 1, freed + e.size, kept - e.size
+        return TrimResult(removed, freed, kept)
 
 
 class _Payload:
@@ -303,6 +493,9 @@ def _decode(raw: bytes) -> Any | None:
             return None
 
 
-def _remove(path: Path) -> None:
-    with contextlib.suppress(OSError):
+def _remove(path: Path) -> bool:
+    try:
         path.unlink()
+    except OSError:
+        return False
+    return True

@@ -7,6 +7,7 @@ in exactly one place (:meth:`ClaimdiffGroup.invoke`).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -105,6 +106,36 @@ class ClaimdiffGroup(click.Group):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             ctx.exit(1)
+        finally:
+            _trim_cache(ctx)
+
+
+_CACHE_LIMIT = "claimdiff.cache-limit"
+
+
+def _use_cache(ctx: click.Context, use: bool = True) -> bool:
+    """Note that this run may write to the cache, so that it is trimmed at the end.
+
+    Reads the size limit now: a bad ``CLAIMDIFF_CACHE_SIZE`` stops the command
+    before any work, not after it.
+    """
+    if use:
+        from claimdiff.cache import size_limit
+
+        ctx.meta[_CACHE_LIMIT] = size_limit()
+    return use
+
+
+def _trim_cache(ctx: click.Context) -> None:
+    """Keep the cache under its size limit after a run that may have written to it."""
+    limit = ctx.meta.get(_CACHE_LIMIT)
+    if limit is None:
+        return
+    from claimdiff.cache import Cache
+
+    # A failure (the directory vanished, or is not ours to touch) costs only space.
+    with contextlib.suppress(OSError):
+        Cache().trim(limit)
 
 
 def corpus_argument(func: F) -> F:
@@ -182,7 +213,10 @@ def _load_result(
         )
     with _Progress(ctx, "reading claim files") as progress:
         result = load_corpus(
-            corpus, use_cache=not no_cache, progress=progress.update, prefetched=prefetched
+            corpus,
+            use_cache=_use_cache(ctx, not no_cache),
+            progress=progress.update,
+            prefetched=prefetched,
         )
     errors = [p for p in result.problems if p.is_error]
     if errors and not skip_invalid:
@@ -343,6 +377,7 @@ def _compare_view(
     # Rich is imported only for the terminal view: a replayed export never needs it.
     console = _console(ctx) if fmt == "table" else None
     cache = Cache.disabled() if no_cache else Cache()
+    _use_cache(ctx, not no_cache)
     key = fingerprint = b""
     # The bytes the fingerprint hashed are the bytes parsed: the output is
     # cached under the key of exactly what produced it, and nothing is read twice.
@@ -369,6 +404,7 @@ def _compare_view(
         if isinstance(hit, tuple) and len(hit) == 2 and isinstance(hit[0], list):
             pieces, shown = hit
             _replay(ctx, pieces, fmt, output, corpus)
+            ctx.meta.pop(_CACHE_LIMIT, None)  # nothing was written: nothing to trim
             return int(shown)
     result = _load_result(ctx, corpus, skip_invalid, no_cache, files)
     files.clear()  # parsed now; 15 MB at 100k claims, better freed before comparing
@@ -702,11 +738,11 @@ def validate(
         watch_corpus(
             corpus,
             interval=interval,
-            use_cache=not no_cache,
+            use_cache=_use_cache(ctx, not no_cache),
             echo=lambda line: click.echo(_safe(line)),
         )
         return
-    result = load_corpus(corpus, use_cache=not no_cache)
+    result = load_corpus(corpus, use_cache=_use_cache(ctx, not no_cache))
     problems = sorted(result.problems)
     n_err = sum(1 for p in problems if p.is_error)
     n_warn = len(problems) - n_err
@@ -1144,7 +1180,7 @@ def locate(
     from claimdiff.load import load_corpus
     from claimdiff.query import check_articles
 
-    result = load_corpus(corpus, use_cache=True)
+    result = load_corpus(corpus, use_cache=_use_cache(ctx))
     candidates = {a.id: a for a in (*result.rejected, *result.corpus.articles)}
     if article_id not in candidates:
         check_articles(result.corpus, [article_id])
@@ -1167,6 +1203,77 @@ def locate(
     for span in spans:
         click.echo(f"{article.text_path}:{span.line}:{span.col}  score {span.score:.0f}")
         click.echo(f"  quote: {json.dumps(span.text, ensure_ascii=False)}")
+
+
+@cli.group("cache")
+def cache_group() -> None:
+    """Where claimdiff's cache is, what it holds, and emptying it.
+
+    The cache keeps parsed claim files, comparisons and outputs by content, so
+    repeated runs are fast. It lives in the user's cache directory
+    (CLAIMDIFF_CACHE_DIR overrides it) and is kept under CLAIMDIFF_CACHE_SIZE
+    (default 2G; K, M, G are powers of 1000, Ki, Mi, Gi of 1024) by deleting the
+    least recently used entries after each run that wrote to it. Deleting it is
+    always safe.
+    """
+
+
+@cache_group.command("dir")
+def cache_dir_command() -> None:
+    """Print the cache directory (it may not exist yet)."""
+    from claimdiff.cache import cache_dir
+
+    click.echo(str(cache_dir()))
+
+
+@cache_group.command("info")
+@format_option(["text", "json"], default="text")
+def cache_info(fmt: str) -> None:
+    """Entries and size per kind of entry, and the size limit."""
+    from claimdiff.cache import Cache, format_size, size_limit
+
+    limit = size_limit()
+    usage = Cache().usage()
+    if fmt == "json":
+        doc = {
+            "format": FORMAT_VERSION,
+            "kind": "claimdiff.cache",
+            "location": str(usage.root),
+            "limit": limit,
+            "entries": usage.entries,
+            "bytes": usage.bytes,
+            "namespaces": [
+                {"namespace": n.namespace, "entries": n.entries, "bytes": n.bytes}
+                for n in usage.namespaces
+            ],
+            "temporary_files": usage.temporary_files,
+            "temporary_bytes": usage.temporary_bytes,
+        }
+        click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+        return
+    click.echo(_safe(f"location: {usage.root}"))
+    click.echo(f"size limit: {format_size(limit)} (CLAIMDIFF_CACHE_SIZE)")
+    rows = [(n.namespace, n.entries, n.bytes) for n in usage.namespaces]
+    if usage.temporary_files:
+        rows.append(("(being written)", usage.temporary_files, usage.temporary_bytes))
+    rows.append(("total", sum(r[1] for r in rows), usage.bytes))
+    width = max(len(r[0]) for r in rows)
+    for name, entries, size in rows:
+        noun = "entry" if entries == 1 else "entries"
+        click.echo(f"{name:<{width}}  {entries:>7} {noun:<7}  {format_size(size):>9}")
+
+
+@cache_group.command("clear")
+def cache_clear() -> None:
+    """Delete every entry. The next run of each command parses and compares afresh."""
+    from claimdiff.cache import Cache, format_size
+
+    store = Cache()
+    usage = store.usage()
+    store.clear()
+    noun = "entry" if usage.entries == 1 else "entries"
+    size = format_size(usage.bytes)
+    click.echo(_safe(f"claimdiff: removed {usage.entries} {noun} ({size}) from {usage.root}"))
 
 
 def main(argv: Sequence[str] | None = None) -> None:
