@@ -518,6 +518,65 @@ def test_progress_bar_on_a_terminal_after_the_delay(monkeypatch: pytest.MonkeyPa
     assert "reading claim files" in fake.getvalue()
 
 
+def test_the_timer_and_the_work_draw_one_bar_between_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The timer (for work without steps) and the work's first update both come
+    due after the delay; they used to create two bars, one of them never stopped."""
+    import sys
+    import time
+
+    import rich.progress
+
+    from claimdiff import cli as cli_module
+
+    made: list[object] = []
+    stopped: list[object] = []
+
+    class SlowProgress(rich.progress.Progress):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            made.append(self)
+            time.sleep(0.2)  # widens the window in which the other thread comes too
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+        def stop(self) -> None:
+            stopped.append(self)
+            super().stop()
+
+    monkeypatch.setattr(rich.progress, "Progress", SlowProgress)
+    monkeypatch.setattr(sys, "stderr", _TTY())
+    monkeypatch.setattr(cli_module._Progress, "DELAY", 0.0)
+    ctx = click.Context(cli, obj=cli_module.Settings(color="always"))
+    with cli_module._Progress(ctx, "reading claim files") as progress:
+        time.sleep(0.05)  # the timer thread is creating its bar now
+        progress.update(5, 10)
+    assert len(made) == 1
+    assert stopped == made
+
+
+def test_work_without_steps_shows_a_spinner_and_no_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+    import time
+
+    from claimdiff import cli as cli_module
+
+    fake = _TTY()
+    monkeypatch.setattr(sys, "stderr", fake)
+    monkeypatch.setattr(cli_module._Progress, "DELAY", 0.0)
+    ctx = click.Context(cli, obj=cli_module.Settings(color="never"))
+    with cli_module._Progress(ctx, "comparing claims"):
+        time.sleep(0.3)
+    shown = fake.getvalue()
+    assert "comparing claims" in shown
+    assert "/?" not in shown and "0/" not in shown
+    counted = _TTY()
+    monkeypatch.setattr(sys, "stderr", counted)
+    with cli_module._Progress(ctx, "reading claim files") as progress:
+        progress.update(3, 10)
+        time.sleep(0.3)
+    assert "3/10" in counted.getvalue()
+
+
 def test_no_progress_bar_when_quick_or_piped(monkeypatch: pytest.MonkeyPatch) -> None:
     import sys
 

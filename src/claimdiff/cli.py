@@ -250,7 +250,10 @@ class _Progress:
     """A progress bar on stderr for work that turns out to take more than a second.
 
     Nothing is drawn when stderr is not a terminal (pipes, CI logs), and nothing
-    for quick runs: the bar appears only once a second has passed.
+    for quick runs: the bar appears only once a second has passed. Work that
+    reports no steps (comparing) gets a spinner and the time elapsed, from a
+    timer thread; the lock makes sure the timer and the work's own updates
+    create one bar between them, and none after the work is done.
     """
 
     DELAY = 1.0
@@ -265,12 +268,14 @@ class _Progress:
         self._bar: Any = None
         self._task: Any = None
         self._timer: Any = None
+        self._closed = False
+        self._lock: Any = None
 
     def __enter__(self) -> _Progress:
         if self._enabled:
             import threading
 
-            # Work that reports no steps (comparing) still gets a spinner after a second.
+            self._lock = threading.Lock()
             self._timer = threading.Timer(self.DELAY, self.update, args=(0, 0))
             self._timer.daemon = True
             self._timer.start()
@@ -281,35 +286,41 @@ class _Progress:
 
         if not self._enabled or time.monotonic() - self._started < self.DELAY:
             return
-        if self._bar is None:
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                Progress,
-                SpinnerColumn,
-                TextColumn,
-                TimeElapsedColumn,
-            )
+        with self._lock:
+            if self._closed:
+                return
+            if self._bar is None:
+                from rich.progress import (
+                    BarColumn,
+                    Progress,
+                    SpinnerColumn,
+                    TextColumn,
+                    TimeElapsedColumn,
+                )
 
-            self._bar = Progress(
-                SpinnerColumn(),
-                TextColumn(self._label),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                console=_console(self._ctx, stderr=True),
-                transient=True,
-            )
-            self._bar.start()
-            self._task = self._bar.add_task(self._label, total=total or None)
-        if total:
-            self._bar.update(self._task, completed=done, total=total)
+                self._bar = Progress(
+                    SpinnerColumn(),
+                    TextColumn(self._label),
+                    BarColumn(),
+                    TextColumn("{task.fields[count]}"),  # empty until the work counts
+                    TimeElapsedColumn(),
+                    console=_console(self._ctx, stderr=True),
+                    transient=True,
+                )
+                self._bar.start()
+                self._task = self._bar.add_task(self._label, total=None, count="")
+            if total:
+                self._bar.update(self._task, completed=done, total=total, count=f"{done}/{total}")
 
     def __exit__(self, *exc: object) -> None:
         if self._timer is not None:
             self._timer.cancel()
-        if self._bar is not None:
-            self._bar.stop()
+        if self._lock is None:
+            return
+        with self._lock:
+            self._closed = True
+            if self._bar is not None:
+                self._bar.stop()
 
 
 def _compare(ctx: click.Context, corpus: Corpus, options: CompareOptions) -> Report:
