@@ -577,6 +577,37 @@ def test_work_without_steps_shows_a_spinner_and_no_count(monkeypatch: pytest.Mon
     assert "3/10" in counted.getvalue()
 
 
+def test_writing_a_large_export_shows_how_much_is_written(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import sys
+    import time
+
+    from claimdiff import cli as cli_module
+
+    def slow_pieces() -> Iterator[str]:
+        for _ in range(3):
+            time.sleep(0.15)
+            yield "x" * 1500
+
+    fake = _TTY()
+    monkeypatch.setattr(sys, "stderr", fake)
+    monkeypatch.setattr(cli_module._Progress, "DELAY", 0.0)
+    ctx = click.Context(cli, obj=cli_module.Settings(color="never"))
+    monkeypatch.chdir(tmp_path)
+    target = "[bold]out.json"  # a path is shown as it is, not as markup
+    cli_module._emit(ctx, slow_pieces(), target, None)
+    assert (tmp_path / target).read_text() == "x" * 4500
+    shown = fake.getvalue()
+    assert f"writing {target}" in shown and "3.0 kB" in shown
+    # On a terminal the output itself shows progress: no bar over it.
+    terminal = _TTY()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    monkeypatch.setattr(sys, "stdout", _TTY())
+    cli_module._emit(ctx, slow_pieces(), "-", None)
+    assert "writing" not in terminal.getvalue()
+
+
 def test_no_progress_bar_when_quick_or_piped(monkeypatch: pytest.MonkeyPatch) -> None:
     import sys
 

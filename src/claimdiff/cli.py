@@ -258,13 +258,13 @@ class _Progress:
 
     DELAY = 1.0
 
-    def __init__(self, ctx: click.Context, label: str) -> None:
+    def __init__(self, ctx: click.Context, label: str, *, when: bool = True) -> None:
         import time
 
         self._ctx = ctx
-        self._label = label
+        self._label = _safe(label)
         self._started = time.monotonic()
-        self._enabled = sys.stderr.isatty()
+        self._enabled = when and sys.stderr.isatty()
         self._bar: Any = None
         self._task: Any = None
         self._timer: Any = None
@@ -282,6 +282,14 @@ class _Progress:
         return self
 
     def update(self, done: int, total: int) -> None:
+        """``done`` steps of ``total`` (``0, 0``: steps unknown, just keep the spinner going)."""
+        self._draw(done, total, f"{done}/{total}" if total else None)
+
+    def note(self, text: str) -> None:
+        """Show ``text`` where the count goes (e.g. how much has been written)."""
+        self._draw(0, 0, text)
+
+    def _draw(self, done: int, total: int, count: str | None) -> None:
         import time
 
         if not self._enabled or time.monotonic() - self._started < self.DELAY:
@@ -300,7 +308,7 @@ class _Progress:
 
                 self._bar = Progress(
                     SpinnerColumn(),
-                    TextColumn(self._label),
+                    TextColumn(self._label, markup=False),
                     BarColumn(),
                     TextColumn("{task.fields[count]}"),  # empty until the work counts
                     TimeElapsedColumn(),
@@ -310,7 +318,9 @@ class _Progress:
                 self._bar.start()
                 self._task = self._bar.add_task(self._label, total=None, count="")
             if total:
-                self._bar.update(self._task, completed=done, total=total, count=f"{done}/{total}")
+                self._bar.update(self._task, completed=done, total=total, count=count)
+            elif count is not None:
+                self._bar.update(self._task, count=count)
 
     def __exit__(self, *exc: object) -> None:
         if self._timer is not None:
@@ -497,23 +507,33 @@ def _emit(
     never held whole. With ``keep``, returns the pieces as UTF-8 (compact, for
     the cache) unless they add up to more than :data:`CACHE_LIMIT`.
     """
+    from claimdiff.cache import format_size
+
     chunks: Iterable[str] = [text] if isinstance(text, str) else text
     kept: list[bytes] | None = [] if keep else None
     size = 0
+    terminal = output == "-" and sys.stdout.isatty()
+    # Large exports take a second or two; on a terminal the output shows progress itself.
+    progress = _Progress(
+        ctx, f"writing {output}" if output != "-" else "writing", when=not terminal
+    )
 
     def tee() -> Iterator[str]:
         nonlocal kept, size
-        for chunk in chunks:
-            if kept is not None:
-                encoded = chunk.encode("utf-8")
-                size += len(encoded)
-                kept.append(encoded)
-                if size > CACHE_LIMIT:
-                    kept = None
-            yield chunk
+        written = 0
+        with progress:
+            for chunk in chunks:
+                if kept is not None:
+                    encoded = chunk.encode("utf-8")
+                    size += len(encoded)
+                    kept.append(encoded)
+                    if size > CACHE_LIMIT:
+                        kept = None
+                yield chunk
+                written += len(chunk)
+                progress.note(format_size(written))
 
     if output == "-":
-        terminal = sys.stdout.isatty()
         for chunk in tee():
             if terminal:
                 # On a terminal, control characters in the data must not drive it;
@@ -964,7 +984,9 @@ def explain(
 
     options = _options(kwargs)
     loaded = _load(ctx, corpus, False, no_cache)
-    explanation = explain_pair(loaded, ref_a, ref_b, options)
+    # It compares the whole corpus to say what the engine decided: seconds at scale.
+    with _Progress(ctx, "comparing claims"):
+        explanation = explain_pair(loaded, ref_a, ref_b, options)
     if fmt == "json":
         from claimdiff.export import explanation_json
 
