@@ -608,6 +608,33 @@ def test_writing_a_large_export_shows_how_much_is_written(
     assert "writing" not in terminal.getvalue()
 
 
+def test_a_view_laid_out_whole_shows_a_spinner_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+    import time
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from claimdiff import cli as cli_module
+
+    fake = _TTY()
+    monkeypatch.setattr(sys, "stderr", fake)
+    monkeypatch.setattr(cli_module._Progress, "DELAY", 0.0)
+    ctx = click.Context(cli, obj=cli_module.Settings(color="never"))
+    console = Console(file=io.StringIO(), width=60, color_system=None)
+    table = Table("when", "what")
+    table.add_row("2021", "signed")
+
+    def slow_table() -> Table:
+        time.sleep(0.3)
+        return table
+
+    text = "".join(cli_module._laid_out(ctx, console, slow_table, "laying out the timeline"))
+    assert text == "".join(cli_module._rendered(console, table))
+    assert "signed" in text
+    assert "laying out the timeline" in fake.getvalue()
+
+
 def test_no_progress_bar_when_quick_or_piped(monkeypatch: pytest.MonkeyPatch) -> None:
     import sys
 
