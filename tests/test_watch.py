@@ -8,6 +8,8 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from claimdiff.model import Problem, Severity
 from claimdiff.watch import diff_problems, snapshot, watch_corpus
 
@@ -54,3 +56,44 @@ def test_watch_reports_new_and_fixed(tmp_path: Path) -> None:
     assert any(line.startswith("new:") and "[missing-field]" in line for line in lines)
     assert any(line.startswith("fixed:") and "[missing-field]" in line for line in lines)
     assert "OK: 0 error(s)" in lines[-1]
+
+
+class _Enough(Exception):
+    """Ends a watch loop in a test."""
+
+
+def test_polling_a_large_corpus_takes_a_small_share_of_a_core(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A snapshot that costs 50 ms (10,000 files) is taken once a second, not twice."""
+    from claimdiff import watch
+
+    clock = [0.0]
+    pauses: list[float] = []
+
+    def slow_snapshot(root: Path) -> watch.Snapshot:
+        clock[0] += 0.05
+        return ()
+
+    def sleep(seconds: float) -> None:
+        pauses.append(seconds)
+        if len(pauses) == 3:
+            raise _Enough
+
+    monkeypatch.setattr(watch, "snapshot", slow_snapshot)
+    monkeypatch.setattr(watch.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(watch.time, "sleep", sleep)
+    rounds = watch.validations(tmp_path, interval=0.5, use_cache=False)
+    next(rounds)  # the first look always validates
+    with pytest.raises(_Enough):
+        next(rounds)
+    assert pauses == [pytest.approx(0.05 / watch.POLL_SHARE)] * 3
+    assert 0.05 / (0.05 + pauses[0]) <= watch.POLL_SHARE
+    # A small corpus keeps the interval asked for.
+    clock[0], pauses[:] = 0.0, []
+    monkeypatch.setattr(watch, "snapshot", lambda root: ())
+    quick = watch.validations(tmp_path, interval=0.5, use_cache=False)
+    next(quick)
+    with pytest.raises(_Enough):
+        next(quick)
+    assert pauses == [0.5] * 3
