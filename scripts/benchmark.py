@@ -16,7 +16,7 @@ output against the answer key. The machine is noisy, so the targets are ratios
 within one run (see docs/performance.md). Prints a markdown table; exits 1 when a
 claimdiff command failed (e.g. not written yet), after measuring what it could.
 
-Usage: ``python scripts/benchmark.py [--sizes 10000,100000 | --quick] [--out bench-out]``
+Usage: ``python scripts/benchmark.py [--sizes 10000,100000 | --quick] [--out bench-out] [--texts]``
 """
 
 from __future__ import annotations
@@ -245,6 +245,7 @@ def bench_size(claims: int, args: argparse.Namespace) -> SizeResult:
     gen_cmd = [py, "-m", "claimdiff.synth", "--articles", str(articles)]
     gen_cmd += ["--claims-per-article", str(per), "--seed", str(args.seed)]
     gen_cmd += ["--out", str(corpus), "--key", str(key_path), "--force"]
+    gen_cmd += ["--texts"] if args.texts else []
     result.generate = measure(gen_cmd, timeout=args.timeout)
     _report("generate", result.generate, result)
     if not result.generate.ok:
@@ -386,14 +387,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--claims-per-article", type=int, default=10)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=3600.0, help="per command, seconds")
+    parser.add_argument(
+        "--texts",
+        action="store_true",
+        help="give every article a text file (synth --texts): claimdiff then also reads "
+        "the texts, checks the quotes and looks for near-copies; the floor stays YAML only",
+    )
     args = parser.parse_args(argv)
     sizes = [1000, 10000] if args.quick else [int(s) for s in args.sizes.split(",") if s.strip()]
 
-    print(f"# claimdiff benchmark\n\nMachine: {machine()}\n\n{TARGETS}", flush=True)
+    texts = "; every article with a text file (--texts)" if args.texts else ""
+    print(f"# claimdiff benchmark\n\nMachine: {machine()}{texts}\n\n{TARGETS}", flush=True)
     results = [bench_size(n, args) for n in sorted(sizes)]
 
     print("\n## Results\n")
-    print(f"Machine: {machine()}\n")
+    print(f"Machine: {machine()}{texts}\n")
     print(table(results))
     print()
     for line in scaling(results):
@@ -401,6 +409,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     failures = [f"{r.claims} claims: {f}" for r in results for f in r.failures]
     summary = {
         "machine": machine(),
+        "texts": args.texts,
         "results": [
             {
                 "claims": r.claims,
