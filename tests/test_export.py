@@ -426,6 +426,24 @@ def test_chunks_join_to_the_export(report: Report, view: View, fmt: Format) -> N
     assert "".join(export_chunks(view, fmt, report)) == export(view, fmt, report)
 
 
+@pytest.mark.parametrize("fmt", [Format.CSV, Format.TSV])
+@pytest.mark.parametrize("rows", [1, 2, 3])
+def test_delimited_exports_come_in_pieces_of_rows(
+    report: Report, fmt: Format, rows: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Large CSV is written a few thousand rows at a time; the pieces join to the whole."""
+    from claimdiff import export as export_mod
+
+    monkeypatch.setattr(export_mod, "_ROWS_PER_CHUNK", rows)
+    for view in View:
+        whole = export(view, fmt, report)
+        pieces = list(export_mod.export_chunks(view, fmt, report))
+        assert "".join(pieces) == whole
+        lines = whole.count("\r\n")
+        if lines > rows + 1:
+            assert len(pieces) > 1, view
+
+
 # --------------------------------------------------------------------------- size limits
 
 
