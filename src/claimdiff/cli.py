@@ -79,7 +79,7 @@ def _console(ctx: click.Context, *, stderr: bool = False) -> Any:
 
 
 def _safe(line: str) -> str:
-    from claimdiff.render import safe
+    from claimdiff.text import safe
 
     return safe(line)
 
@@ -538,7 +538,7 @@ def _emit(
             if terminal:
                 # On a terminal, control characters in the data must not drive it;
                 # files and pipes get the data unchanged.
-                from claimdiff.render import safe
+                from claimdiff.text import safe
 
                 chunk = "\n".join(
                     "\t".join(safe(cell) for cell in line.rstrip("\r").split("\t"))
@@ -785,7 +785,10 @@ def validate(
             echo=lambda line: click.echo(_safe(line)),
         )
         return
-    result = load_corpus(corpus, use_cache=_use_cache(ctx, not no_cache))
+    with _Progress(ctx, "reading claim files") as progress:
+        result = load_corpus(
+            corpus, use_cache=_use_cache(ctx, not no_cache), progress=progress.update
+        )
     problems = sorted(result.problems)
     n_err = sum(1 for p in problems if p.is_error)
     n_warn = len(problems) - n_err
@@ -1225,7 +1228,8 @@ def locate(
     from claimdiff.load import load_corpus
     from claimdiff.query import check_articles
 
-    result = load_corpus(corpus, use_cache=_use_cache(ctx))
+    with _Progress(ctx, "reading claim files") as progress:
+        result = load_corpus(corpus, use_cache=_use_cache(ctx), progress=progress.update)
     candidates = {a.id: a for a in (*result.rejected, *result.corpus.articles)}
     if article_id not in candidates:
         check_articles(result.corpus, [article_id])

@@ -12,7 +12,6 @@ overrides visible instead of letting the terminal act on them.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from rich import box
@@ -40,6 +39,7 @@ from claimdiff.export import (
     wording,
 )
 from claimdiff.model import Article, Claim, Problem, Report, Severity, Statement, Status
+from claimdiff.text import safe
 
 __all__ = [
     "render_agreements",
@@ -52,28 +52,6 @@ __all__ = [
     "render_timeline",
     "safe",
 ]
-
-_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_NAMED = {"\t": "\\t", "\r": "\\r"}
-
-
-def _visible(m: re.Match[str]) -> str:
-    ch = m.group(0)
-    if ch in _NAMED:
-        return _NAMED[ch]
-    code = ord(ch)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
-def safe(s: str) -> str:
-    r"""Make control characters visible: ``\x1b``, ``\t``, ``\u202e`` instead of the raw byte.
-
-    Newlines stay (Rich wraps them); every other C0/C1 control, DEL, and the
-    bidirectional overrides/isolates and marks that can reorder what a reader sees
-    are replaced by their escape, so data can never move the cursor, recolour the
-    terminal, open a hyperlink or reverse text.
-    """
-    return _CONTROL.sub(_visible, s)
 
 
 def _t(value: object, style: str = "") -> Text:
