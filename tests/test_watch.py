@@ -6,6 +6,7 @@ import os
 import shutil
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -97,3 +98,38 @@ def test_polling_a_large_corpus_takes_a_small_share_of_a_core(
     with pytest.raises(_Enough):
         next(quick)
     assert pauses == [0.5] * 3
+
+
+def test_each_validation_reports_its_reading_to_a_fresh_meter(tmp_path: Path) -> None:
+    """--watch shows the file-reading bar for every round (10,000 files take seconds)."""
+    import contextlib
+
+    from claimdiff import watch
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(MINI, corpus)
+    meters: list[list[tuple[int, int]]] = []
+
+    class Meter:
+        def __init__(self) -> None:
+            self.calls: list[tuple[int, int]] = []
+            meters.append(self.calls)
+
+        def update(self, done: int, total: int) -> None:
+            self.calls.append((done, total))
+
+    @contextlib.contextmanager
+    def loading() -> Iterator[Meter]:
+        yield Meter()
+
+    rounds = watch.validations(
+        corpus, interval=0.05, use_cache=False, max_rounds=2, loading=loading
+    )
+    next(rounds)
+    (corpus / "alpha.yaml").write_text((corpus / "alpha.yaml").read_text("utf-8") + "\n", "utf-8")
+    next(rounds)
+    reserved = {"aliases.yaml", "lexicon.yaml", "decisions.yaml"}
+    files = sum(1 for p in corpus.glob("*.yaml") if p.name not in reserved)
+    assert len(meters) == 2
+    for calls in meters:
+        assert calls[-1] == (files, files)

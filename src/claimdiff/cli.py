@@ -783,6 +783,7 @@ def validate(
             interval=interval,
             use_cache=_use_cache(ctx, not no_cache),
             echo=lambda line: click.echo(_safe(line)),
+            loading=lambda: _Progress(ctx, "reading claim files"),
         )
         return
     with _Progress(ctx, "reading claim files") as progress:

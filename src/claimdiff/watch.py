@@ -11,7 +11,9 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import Protocol
 
 from claimdiff.load import load_corpus
 from claimdiff.model import Problem
@@ -20,6 +22,16 @@ Snapshot = tuple[tuple[str, int, int], ...]
 WATCHED_SUFFIXES = (".yaml", ".yml", ".txt")
 POLL_SHARE = 0.05
 """At most this share of one core goes to looking for changes (the interval grows)."""
+
+
+class Meter(Protocol):
+    """Where a validation reports how many files it has read (a progress bar)."""
+
+    def update(self, done: int, total: int) -> None: ...
+
+
+Loading = Callable[[], AbstractContextManager[Meter]]
+"""Makes a meter for one validation (a corpus of 10,000 files takes seconds to read)."""
 
 
 def snapshot(root: Path) -> Snapshot:
@@ -55,7 +67,12 @@ def summary_line(problems: tuple[Problem, ...]) -> str:
 
 
 def validations(
-    root: Path, *, interval: float, use_cache: bool, max_rounds: int | None = None
+    root: Path,
+    *,
+    interval: float,
+    use_cache: bool,
+    max_rounds: int | None = None,
+    loading: Loading | None = None,
 ) -> Iterator[tuple[Problem, ...]]:
     """Yield the corpus's problems now and after every change, forever (or ``max_rounds``)."""
     rounds = 0
@@ -67,7 +84,12 @@ def validations(
         if current != last:
             last = current
             rounds += 1
-            yield tuple(sorted(load_corpus(root, use_cache=use_cache).problems))
+            if loading is None:
+                result = load_corpus(root, use_cache=use_cache)
+            else:
+                with loading() as meter:
+                    result = load_corpus(root, use_cache=use_cache, progress=meter.update)
+            yield tuple(sorted(result.problems))
         else:
             time.sleep(max(interval, cost / POLL_SHARE))
 
@@ -79,11 +101,12 @@ def watch_corpus(
     use_cache: bool = True,
     echo: Callable[[str], None] = print,
     max_rounds: int | None = None,
+    loading: Loading | None = None,
 ) -> None:
     """Print every problem once, then only what each save added or fixed."""
     previous: tuple[Problem, ...] | None = None
     for problems in validations(
-        root, interval=interval, use_cache=use_cache, max_rounds=max_rounds
+        root, interval=interval, use_cache=use_cache, max_rounds=max_rounds, loading=loading
     ):
         stamp = time.strftime("%H:%M:%S")
         if previous is None:
