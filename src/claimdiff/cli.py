@@ -1277,7 +1277,14 @@ def cache_dir_command() -> None:
 
 
 @cache_group.command("info")
-@format_option(["text", "json"], default="text")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="'text': a line per kind of entry; 'json': for tools.",
+)
 def cache_info(fmt: str) -> None:
     """Entries and size per kind of entry, and the size limit."""
     from claimdiff.cache import Cache, format_size, size_limit
