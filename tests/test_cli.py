@@ -97,6 +97,15 @@ def test_every_command_and_option_is_in_readme(name: str) -> None:
             assert max(param.opts, key=len) in shared
 
 
+@pytest.mark.parametrize("name", commands())
+def test_format_help_names_only_formats_offered(name: str) -> None:
+    for path, param in command_params(cli.commands[name], name):
+        if isinstance(param, click.Option) and isinstance(param.type, click.Choice):
+            offered = set(param.type.choices)
+            for quoted in re.findall(r"'([a-z]+)'", param.help or ""):
+                assert quoted in offered, f"claimdiff {path} {param.opts[0]}: '{quoted}'"
+
+
 def test_pre_commit_hook_runs_validate() -> None:
     import yaml
 
