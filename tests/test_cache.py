@@ -22,7 +22,8 @@ def sample_claim(n: int = 1) -> Claim:
 
 
 def entry_files(root: Path) -> list[Path]:
-    return sorted(p for p in root.rglob("*") if p.is_file())
+    """Entries and temporary files (the directory's cache tag is neither)."""
+    return sorted(p for p in root.rglob("*") if p.is_file() and p.name != "CACHEDIR.TAG")
 
 
 def test_put_then_get_returns_an_equal_value(tmp_path: Path) -> None:
@@ -375,6 +376,7 @@ def test_other_cache_formats_count_and_go_first(tmp_path: Path) -> None:
     other = tmp_path / "v0" / "parse" / "ab" / "cdef0123"
     other.parent.mkdir(parents=True)
     other.write_bytes(b"y" * 500)
+    (tmp_path / "v0" / "CACHEDIR.TAG").write_bytes(cache_mod.TAG)  # an older claimdiff's
     os.utime(other, (time.time() - 10**6,) * 2)
     current = aged_entry(store, "output", 1, age=10)
     usage = store.usage()
@@ -384,6 +386,7 @@ def test_other_cache_formats_count_and_go_first(tmp_path: Path) -> None:
     assert current.exists() and not other.exists()
     other.parent.mkdir(parents=True, exist_ok=True)
     other.write_bytes(b"y")
+    (tmp_path / "v0" / "CACHEDIR.TAG").write_bytes(cache_mod.TAG)
     store.clear()
     assert not other.exists() and not current.exists()
 
@@ -394,3 +397,25 @@ def test_disabled_cache_neither_trims_nor_reports(tmp_path: Path) -> None:
     assert off.usage().entries == 0
     assert off.trim(0).removed == 0
     assert entry_files(tmp_path)
+
+
+def test_untagged_format_like_directories_are_never_touched(tmp_path: Path) -> None:
+    """``CLAIMDIFF_CACHE_DIR=~`` and a project folder called ``v2``: not claimdiff's."""
+    theirs = tmp_path / "v2" / "photos" / "ab" / "cdef0123"
+    theirs.parent.mkdir(parents=True)
+    theirs.write_bytes(b"holiday")
+    forged = tmp_path / "v3" / "CACHEDIR.TAG"  # another tool's tag is not claimdiff's
+    forged.parent.mkdir()
+    forged.write_bytes(b"Signature: 8a477f597d28d172789f06886806bc55\n# some other tool\n")
+    (tmp_path / "v3" / "ns" / "ab").mkdir(parents=True)
+    (tmp_path / "v3" / "ns" / "ab" / "cdef0123").write_bytes(b"keep")
+    store = Cache(tmp_path)
+    store.put("output", content_key(b"1"), 1)
+    tag = tmp_path / f"v{cache_mod.CACHE_FORMAT}" / "CACHEDIR.TAG"
+    assert tag.read_bytes() == cache_mod.TAG
+    assert [n.namespace for n in store.usage().namespaces] == ["output"]
+    store.trim(0)
+    store.clear()
+    assert theirs.read_bytes() == b"holiday"
+    assert (tmp_path / "v3" / "ns" / "ab" / "cdef0123").read_bytes() == b"keep"
+    assert not (tmp_path / f"v{cache_mod.CACHE_FORMAT}").exists()

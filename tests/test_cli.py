@@ -390,7 +390,9 @@ def cache_files() -> list[Path]:
     import os
 
     root = Path(os.environ["CLAIMDIFF_CACHE_DIR"])
-    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+    if not root.exists():
+        return []
+    return sorted(p for p in root.rglob("*") if p.is_file() and p.name != "CACHEDIR.TAG")
 
 
 def test_warm_run_replays_the_same_output_and_edits_are_seen(runner: CliRunner, mini: Path) -> None:

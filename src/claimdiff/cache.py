@@ -57,6 +57,14 @@ ENV_VAR = "CLAIMDIFF_CACHE_DIR"
 SIZE_VAR = "CLAIMDIFF_CACHE_SIZE"
 DEFAULT_SIZE_LIMIT = 2 * 10**9
 """2 GB: the entries of a dozen states of a 100k-claim corpus (outputs of several views)."""
+TAG_NAME = "CACHEDIR.TAG"
+TAG = (
+    b"Signature: 8a477f597d28d172789f06886806bc55\n"
+    b"# This directory holds claimdiff's cache; `claimdiff cache clear` empties it.\n"
+    b"# For information about cache directory tags see https://bford.info/cachedir/\n"
+)
+"""Marks a format directory (``v1/``) as claimdiff's: only tagged ones are ever deleted
+from, whatever else ``CLAIMDIFF_CACHE_DIR`` holds, and backup tools skip them."""
 STALE_TMP_SECONDS = 3600
 """A temporary file this old was left by a writer that died; younger ones may be in use."""
 _O_BINARY = getattr(os, "O_BINARY", 0)  # Windows would otherwise translate newlines
@@ -228,6 +236,21 @@ def _subdirs(path: str | Path, pattern: re.Pattern[str]) -> list[os.DirEntry[str
         return []
 
 
+def _tagged(folder: str | Path) -> bool:
+    """Whether ``folder`` holds claimdiff's :data:`TAG` (so it is claimdiff's to delete from)."""
+    try:
+        with open(os.path.join(folder, TAG_NAME), "rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return False
+    return head.startswith(TAG.split(b"\n")[0]) and b"claimdiff" in head
+
+
+def _formats(root: Path) -> list[os.DirEntry[str]]:
+    """claimdiff's format directories under ``root`` (``v1`` …): named so, and tagged."""
+    return [d for d in _subdirs(root, _FORMAT_RE) if _tagged(d.path)]
+
+
 @dataclass
 class CacheStats:
     """Counters for ``--verbose`` output and tests."""
@@ -348,6 +371,10 @@ class Cache:
         if folder not in self._made:
             folder.mkdir(parents=True, exist_ok=True)
             self._made.add(folder)
+            tag = self.root / f"v{CACHE_FORMAT}" / TAG_NAME
+            if not tag.exists():
+                with contextlib.suppress(OSError):
+                    tag.write_bytes(TAG)
         # A cheap unique name first (mkstemp costs 3x more per entry on ext4);
         # mkstemp only when that name is taken, e.g. left over by a crash.
         self._count += 1
@@ -379,9 +406,11 @@ class Cache:
         if not self.enabled:
             return
         if namespace is not None:
-            shutil.rmtree(self.path(namespace, b"\x00" * 4).parent.parent, ignore_errors=True)
+            target = self.path(namespace, b"\x00" * 4).parent.parent
+            if _tagged(target.parent):
+                shutil.rmtree(target, ignore_errors=True)
         else:
-            for fmt in _subdirs(self.root, _FORMAT_RE):
+            for fmt in _formats(self.root):
                 shutil.rmtree(fmt.path, ignore_errors=True)
         self._made.clear()
 
@@ -389,7 +418,7 @@ class Cache:
         """Every entry and every temporary file, of every cache format."""
         entries: list[_File] = []
         temporary: list[_File] = []
-        for fmt in _subdirs(self.root, _FORMAT_RE):
+        for fmt in _formats(self.root):
             current = fmt.name == f"v{CACHE_FORMAT}"
             for ns in _subdirs(fmt.path, _NAMESPACE_RE):
                 label = ns.name if current else f"{fmt.name}/{ns.name}"
