@@ -370,11 +370,11 @@ class Cache:
         folder = path.parent
         if folder not in self._made:
             folder.mkdir(parents=True, exist_ok=True)
-            self._made.add(folder)
             tag = self.root / f"v{CACHE_FORMAT}" / TAG_NAME
-            if not tag.exists():
+            if not self._made and not tag.exists():  # once per instance (and after clear)
                 with contextlib.suppress(OSError):
                     tag.write_bytes(TAG)
+            self._made.add(folder)
         # A cheap unique name first (mkstemp costs 3x more per entry on ext4);
         # mkstemp only when that name is taken, e.g. left over by a crash.
         self._count += 1
