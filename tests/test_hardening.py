@@ -442,6 +442,24 @@ def test_skip_invalid_goes_on_and_names_what_it_skipped(three_broken: Path, comm
         assert [a["id"] for a in doc["articles"]] == ["alpha", "beta"]
 
 
+def test_skip_invalid_counts_what_the_walk_could_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file whose name is not UTF-8 is never parsed: it is in the skipped summary too."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(MINI, corpus)
+    _non_utf8_name(corpus, monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    result = invoke(["contradictions", "corpus", "--skip-invalid", "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("corpus/caf\\xe9.yaml:1:1: error [encoding]")
+    assert lines[1:] == [
+        "WARNING: skipped corpus/caf\\xe9.yaml (1 error(s), 0 claim(s) not compared)",
+        "WARNING: --skip-invalid left out 1 file(s) holding 0 claim(s); results are incomplete.",
+    ]
+
+
 def test_skip_invalid_warning_is_loud_in_colour(three_broken: Path) -> None:
     result = invoke(["--color", "always", "contradictions", "corpus", "--skip-invalid"])
     assert result.exit_code == 0

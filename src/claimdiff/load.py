@@ -132,7 +132,7 @@ class SkippedFile:
 
     path: str
     claims: int
-    """How many claim entries the file holds (0 when it could not be parsed)."""
+    """How many claim entries the file holds (0 when it could not be read or parsed)."""
     problems: int
     """How many errors it has."""
 
@@ -1952,7 +1952,10 @@ def _assemble(
         per_file[path] = list(probs)
         claim_counts[path] = 0
 
-    skipped = []
+    # Found while walking (a file name that is not UTF-8, a directory that cannot
+    # be read): nothing of them was parsed, and they are left out like a file
+    # that cannot be parsed.
+    skipped = [SkippedFile(p.path, 0, 1) for p in problems if p.is_error]
     bad = set()
     for path, file_problems in per_file.items():
         errors = sum(1 for p in file_problems if p.is_error)
