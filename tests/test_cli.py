@@ -106,6 +106,40 @@ def test_format_help_names_only_formats_offered(name: str) -> None:
                 assert quoted in offered, f"claimdiff {path} {param.opts[0]}: '{quoted}'"
 
 
+def test_json_of_commands_that_are_not_views_is_documented(runner: CliRunner, mini: Path) -> None:
+    """Every top-level key of these documents is named in docs/json.md's section for them."""
+    docs = (ROOT / "docs" / "json.md").read_text("utf-8")
+    section = docs[docs.index("## Other documents") :]
+    runs = {
+        "claimdiff.problems": ["validate", mini, "--format", "json"],
+        "claimdiff.explanation": [
+            "explain",
+            "alpha#support",
+            "beta#neutral",
+            "--corpus",
+            mini,
+            "--format",
+            "json",
+        ],
+        "claimdiff.locate": [
+            "locate",
+            "beta",
+            "Russia stayed neutral",
+            "--corpus",
+            mini,
+            "--format",
+            "json",
+        ],
+        "claimdiff.cache": ["cache", "info", "--format", "json"],
+    }
+    for kind, args in runs.items():
+        doc = json.loads(run(runner, *args).stdout)
+        assert list(doc)[:2] == ["format", "kind"] and doc["kind"] == kind
+        entry = section[section.index(f"`{kind}`") :].split("\n- ")[0]
+        for key in list(doc)[2:]:
+            assert f"`{key}`" in entry, f"{kind}: `{key}` is not documented"
+
+
 def test_pre_commit_hook_runs_validate() -> None:
     import yaml
 
