@@ -481,6 +481,44 @@ def test_no_cache_writes_nothing(runner: CliRunner, mini: Path) -> None:
     assert cache_files() == []
 
 
+def test_a_corpus_with_warnings_is_replayed_with_its_warnings(
+    runner: CliRunner, mini: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Most real corpora have a warning or two; their warm runs must be warm too."""
+    from claimdiff import load
+
+    path = mini / "beta.yaml"
+    path.write_text(
+        path.read_text("utf-8").replace("when: November 2020", "when: soonish"), "utf-8"
+    )
+    args = ("contradictions", mini, "--format", "json")
+    cold = run(runner, *args)
+    assert "warning [when-unresolved]" in cold.stderr
+    assert cold.stdout and cache_files()
+
+    def no_loading(*args: object, **kwargs: object) -> object:
+        raise AssertionError("a replay must not load the corpus")
+
+    monkeypatch.setattr(load, "load_corpus", no_loading)
+    warm = run(runner, *args)
+    assert (warm.stdout, warm.stderr, warm.exit_code) == (cold.stdout, cold.stderr, 0)
+    out = mini.parent / "out.json"
+    monkeypatch.undo()
+    cold_file = run(runner, *args, "-o", out)
+    monkeypatch.setattr(load, "load_corpus", no_loading)
+    warm_file = run(runner, *args, "-o", out)
+    assert warm_file.stderr == cold_file.stderr
+    assert cold_file.stderr.splitlines()[-1] == f"claimdiff: wrote {out}"
+
+
+def test_a_corpus_with_errors_is_never_replayed(runner: CliRunner, mini: Path) -> None:
+    (mini / "gamma.yaml").write_text("article: [unclosed\n", "utf-8")
+    args = ("contradictions", mini, "--format", "json", "--skip-invalid")
+    first = run(runner, *args)
+    assert first.exit_code == 0 and "WARNING: skipped" in first.stderr
+    assert not [p for p in cache_files() if "/output/" in p.as_posix()]
+
+
 def test_cache_commands_show_and_empty_the_cache(runner: CliRunner, mini: Path) -> None:
     import os
 

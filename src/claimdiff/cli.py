@@ -386,8 +386,8 @@ def _compare_view(
     When nothing changed since an earlier identical run (same bytes in every file,
     same options, same terminal), the output is replayed from the cache: a warm
     run costs reading and hashing the files, not parsing and comparing them.
-    Runs whose corpus has any problem are never cached, so their warnings are
-    always printed afresh.
+    A corpus with warnings is replayed with its warnings (printed as the load
+    printed them); one with errors is never replayed.
     """
     from claimdiff import __version__ as version
     from claimdiff.cache import Cache, combine
@@ -422,8 +422,10 @@ def _compare_view(
             str(skip_invalid),
         )
         hit = cache.get("output", key)
-        if isinstance(hit, tuple) and len(hit) == 2 and isinstance(hit[0], list):
-            pieces, shown = hit
+        if isinstance(hit, tuple) and len(hit) == 3 and isinstance(hit[0], list):
+            pieces, shown, warnings = hit
+            for line in warnings:  # what the load printed, in the order it printed it
+                click.echo(line, err=True)
             _replay(ctx, pieces, fmt, output, corpus)
             ctx.meta.pop(_CACHE_LIMIT, None)  # nothing was written: nothing to trim
             return int(shown)
@@ -437,10 +439,14 @@ def _compare_view(
     whole = _cached_compare(ctx, cache, fingerprint, result.corpus, options, skip_invalid)
     report = select(whole)
     chunks = _view_chunks(ctx, console, view, report, fmt, output)
-    cacheable = not no_cache and not result.problems
+    # Warnings are kept with the output and printed again on a replay (the
+    # fingerprint covers everything they come from); a corpus with errors is
+    # compared only with --skip-invalid, whose warnings depend on the terminal.
+    cacheable = not no_cache and not any(p.is_error for p in result.problems)
     pieces = _write_view(ctx, chunks, fmt, output, corpus, keep=cacheable)
     if cacheable and pieces is not None:
-        cache.put("output", key, (pieces, len(report.contradictions)))
+        warnings = tuple(_safe(str(p)) for p in result.problems)
+        cache.put("output", key, (pieces, len(report.contradictions), warnings))
     return len(report.contradictions)
 
 
