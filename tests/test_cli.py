@@ -511,6 +511,24 @@ def test_a_corpus_with_warnings_is_replayed_with_its_warnings(
     assert cold_file.stderr.splitlines()[-1] == f"claimdiff: wrote {out}"
 
 
+@pytest.mark.parametrize("fmt", ["json", "csv", "table"])
+def test_claims_is_replayed_like_every_view(
+    runner: CliRunner, mini: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    from claimdiff import load
+
+    args = ("claims", mini, "--format", fmt, "--who", "Putin")
+    cold = run(runner, *args)
+    assert cold.exit_code == 0 and "Putin" in cold.stdout
+
+    def no_loading(*args: object, **kwargs: object) -> object:
+        raise AssertionError("a replay must not load the corpus")
+
+    monkeypatch.setattr(load, "load_corpus", no_loading)
+    warm = run(runner, *args)
+    assert (warm.stdout, warm.stderr) == (cold.stdout, cold.stderr)
+
+
 def test_a_corpus_with_errors_is_never_replayed(runner: CliRunner, mini: Path) -> None:
     (mini / "gamma.yaml").write_text("article: [unclosed\n", "utf-8")
     args = ("contradictions", mini, "--format", "json", "--skip-invalid")

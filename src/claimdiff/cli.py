@@ -380,8 +380,10 @@ def _compare_view(
     engine: dict[str, Any],
     select: Callable[[Report], Report],
     selection: Sequence[object],
+    compare: bool = True,
 ) -> int:
-    """Load, compare, narrow and show one view; returns how many contradictions it shows.
+    """Load, compare (unless ``compare`` is false: the claims view), narrow and show
+    one view; returns how many contradictions it shows.
 
     When nothing changed since an earlier identical run (same bytes in every file,
     same options, same terminal), the output is replayed from the cache: a warm
@@ -393,7 +395,7 @@ def _compare_view(
     from claimdiff.cache import Cache, combine
     from claimdiff.load import corpus_fingerprint
 
-    options = _options(engine)
+    options = _options(engine) if compare else CompareOptions()
     fmt = _resolve_format(fmt, output, EXPORT_FORMATS)
     # Rich is imported only for the terminal view: a replayed export never needs it.
     console = _console(ctx) if fmt == "table" else None
@@ -436,7 +438,10 @@ def _compare_view(
 
     # What the corpus alone decides (the matrix's size) is refused before comparing.
     export.check_size(export.View(view), empty_report(result.corpus))
-    whole = _cached_compare(ctx, cache, fingerprint, result.corpus, options, skip_invalid)
+    if compare:
+        whole = _cached_compare(ctx, cache, fingerprint, result.corpus, options, skip_invalid)
+    else:
+        whole = empty_report(result.corpus)
     report = select(whole)
     chunks = _view_chunks(ctx, console, view, report, fmt, output)
     # Warnings are kept with the output and printed again on a replay (the
@@ -679,19 +684,6 @@ def _write_view(
     return _emit(ctx, text, output, corpus, keep=keep)
 
 
-def _show(
-    ctx: click.Context,
-    view: str,
-    report: Report,
-    fmt: str,
-    output: str,
-    corpus_root: Path,
-) -> None:
-    _write_view(
-        ctx, _view_chunks(ctx, _console(ctx), view, report, fmt, output), fmt, output, corpus_root
-    )
-
-
 def format_option(choices: Sequence[str], default: str | None = None) -> Callable[[F], F]:
     return click.option(
         "--format",
@@ -876,10 +868,19 @@ def claims(
     """List the claims of each article: a table per article with title, outlet and date."""
     from claimdiff.query import empty_report, select_corpus
 
-    fmt = _resolve_format(fmt, output, EXPORT_FORMATS)
-    loaded = _load(ctx, corpus, skip_invalid, no_cache)
-    report = empty_report(select_corpus(loaded, articles, who))
-    _show(ctx, "claims", report, fmt, output, corpus)
+    _compare_view(
+        ctx,
+        "claims",
+        corpus,
+        skip_invalid=skip_invalid,
+        no_cache=no_cache,
+        fmt=fmt,
+        output=output,
+        engine={},
+        select=lambda whole: empty_report(select_corpus(whole.corpus, articles, who)),
+        selection=(articles, who),
+        compare=False,
+    )
 
 
 @cli.command(epilog=EXIT_CODES)
