@@ -529,6 +529,42 @@ def test_claims_is_replayed_like_every_view(
     assert (warm.stdout, warm.stderr) == (cold.stdout, cold.stderr)
 
 
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_validate_replays_an_unchanged_corpus(
+    runner: CliRunner, mini: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    from claimdiff import load
+
+    path = mini / "beta.yaml"
+    path.write_text(
+        path.read_text("utf-8").replace("when: November 2020", "when: soonish"), "utf-8"
+    )
+    (mini / "gamma.yaml").write_text("article: [unclosed\n", "utf-8")
+    cold = run(runner, "validate", mini, "--format", fmt)
+    assert cold.exit_code == 1 and "yaml-syntax" in cold.stdout and "soonish" in cold.stdout
+    (mini / "gamma.yaml").unlink()
+    clean = run(runner, "validate", mini, "--format", fmt)
+    assert clean.exit_code == 0
+    strict = run(runner, "validate", mini, "--format", fmt, "--strict")
+    assert strict.exit_code == 1
+
+    def no_loading(*args: object, **kwargs: object) -> object:
+        raise AssertionError("a replay must not load the corpus")
+
+    monkeypatch.setattr(load, "load_corpus", no_loading)
+    again = run(runner, "validate", mini, "--format", fmt)
+    assert (again.stdout, again.stderr, again.exit_code) == (clean.stdout, clean.stderr, 0)
+    again_strict = run(runner, "validate", mini, "--format", fmt, "--strict")
+    assert (again_strict.stdout, again_strict.exit_code) == (strict.stdout, 1)
+    (mini / "gamma.yaml").write_text("article: [unclosed\n", "utf-8")
+    broken = run(runner, "validate", mini, "--format", fmt)
+    assert (broken.stdout, broken.stderr, broken.exit_code) == (
+        cold.stdout,
+        cold.stderr,
+        1,
+    )
+
+
 def test_a_corpus_with_errors_is_never_replayed(runner: CliRunner, mini: Path) -> None:
     (mini / "gamma.yaml").write_text("article: [unclosed\n", "utf-8")
     args = ("contradictions", mini, "--format", "json", "--skip-invalid")

@@ -784,10 +784,29 @@ def validate(
             loading=lambda: _Progress(ctx, "reading claim files"),
         )
         return
+    # A repeated check of an unchanged corpus (a pre-commit hook) replays its
+    # result: hashing 10,000 files is a tenth of reading them back from the cache.
+    cache: Cache | None = None
+    key = b""
+    files: dict[str, bytes] = {}
+    if _use_cache(ctx, not no_cache):
+        from claimdiff.cache import Cache, combine
+        from claimdiff.load import corpus_fingerprint
+
+        cache = Cache()
+        fingerprint = corpus_fingerprint(corpus, keep=files)
+        key = combine([fingerprint], __version__, _engine_version(), "validate", fmt)
+        hit = cache.get("output", key)
+        if isinstance(hit, tuple) and len(hit) == 4 and isinstance(hit[0], str):
+            out, err, n_err, n_warn = hit
+            ctx.meta.pop(_CACHE_LIMIT, None)  # nothing to write, nothing to trim
+            _finish_validate(ctx, out, err, int(n_err), int(n_warn), strict)
+            return
     with _Progress(ctx, "reading claim files") as progress:
         result = load_corpus(
-            corpus, use_cache=_use_cache(ctx, not no_cache), progress=progress.update
+            corpus, use_cache=cache is not None, progress=progress.update, prefetched=files
         )
+    files.clear()
     problems = sorted(result.problems)
     n_err = sum(1 for p in problems if p.is_error)
     n_warn = len(problems) - n_err
@@ -806,15 +825,24 @@ def validate(
             },
             "problems": [_problem_json(p) for p in problems],
         }
-        click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+        out, err = json.dumps(doc, ensure_ascii=False, indent=2) + "\n", ""
     else:
-        for problem in problems:
-            click.echo(_safe(str(problem)))
-        click.echo(
+        out = "".join(_safe(str(problem)) + "\n" for problem in problems)
+        err = (
             f"{_safe(str(corpus))}: {n_files} file(s), {n_claims} claim(s): "
-            f"{n_err} error(s), {n_warn} warning(s)",
-            err=True,
+            f"{n_err} error(s), {n_warn} warning(s)\n"
         )
+    if cache is not None:
+        cache.put("output", key, (out, err, n_err, n_warn))
+    _finish_validate(ctx, out, err, n_err, n_warn, strict)
+
+
+def _finish_validate(
+    ctx: click.Context, out: str, err: str, n_err: int, n_warn: int, strict: bool
+) -> None:
+    """Print validate's result (problems on stdout, the summary on stderr) and exit."""
+    click.echo(out, nl=False)
+    click.echo(err, nl=False, err=True)
     if n_err or (strict and n_warn):
         ctx.exit(1)
 
