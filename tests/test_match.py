@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import itertools
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from claimdiff.match import (
     WEIGHTS,
     candidate_pairs,
@@ -128,3 +131,72 @@ def test_group_result_independent_of_edge_order() -> None:
     edges = [((0, 1), 0.7), ((2, 3), 0.7), ((1, 2), 0.9), ((0, 3), 0.8)]
     first = group_statements(4, dict(edges))
     assert all(group_statements(4, dict(p)) == first for p in itertools.permutations(edges))
+
+
+def test_a_member_that_fits_two_groups_joins_the_heavier() -> None:
+    """0 got the year wrong; 1 and 2 are undated; 3-7 got it right. The undated ones
+    fit both sides; the edge order (here: by index) put them with 0 first, which made
+    the odd report look corroborated. They end with the five."""
+    undated, right = (1, 2), (3, 4, 5, 6, 7)
+    same = {(0, 1): 1.0, (0, 2): 1.0, (1, 2): 1.0}
+    same |= {(u, r): 1.0 for u in undated for r in right}
+    same |= {(a, b): 1.0 for a in right for b in right if a < b}
+    cannot = [(0, r) for r in right]
+    assert group_statements(8, same, cannot=cannot) == [[0], [1, 2, 3, 4, 5, 6, 7]]
+    # By weight, not by count: a member standing for four claims outweighs two.
+    small = {(0, 1): 1.0, (1, 2): 1.0, (1, 3): 1.0, (2, 3): 1.0}
+    assert group_statements(4, small, cannot=[(0, 2), (0, 3)]) == [[0], [1, 2, 3]]
+    heavy = group_statements(4, small, cannot=[(0, 2), (0, 3)], weights=[4, 1, 1, 1])
+    assert heavy == [[0, 1], [2, 3]]
+
+
+def test_no_move_to_a_weaker_link_or_away_from_a_decision() -> None:
+    # 1 fits {2, 3} too, but less well than it fits 0 (score, then tie-break).
+    same = {(0, 1): 0.9, (1, 2): 0.8, (1, 3): 0.8, (2, 3): 0.9}
+    assert group_statements(4, same, cannot=[(0, 2), (0, 3)]) == [[0, 1], [2, 3]]
+    ties = {(0, 1): 0.9, (1, 2): 0.5, (1, 3): 0.5, (2, 3): 0.5}
+    level = dict.fromkeys(same, 0.9)
+    assert group_statements(4, level, cannot=[(0, 2), (0, 3)], tiebreak=ties) == [[0, 1], [2, 3]]
+    # A claim named in a `same` decision stays where the decision put it.
+    assert group_statements(4, level, forced=[(0, 1)], cannot=[(0, 2), (0, 3)]) == [
+        [0, 1],
+        [2, 3],
+    ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(2, 9).flatmap(
+        lambda n: st.tuples(
+            st.just(n),
+            st.dictionaries(
+                st.tuples(st.integers(0, n - 1), st.integers(0, n - 1))
+                .filter(lambda p: p[0] < p[1])
+                .map(tuple),
+                st.sampled_from([0.7, 0.8, 0.9, 1.0]),
+            ),
+            st.lists(
+                st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)).filter(
+                    lambda p: p[0] != p[1]
+                ),
+                max_size=4,
+            ),
+            st.lists(st.integers(1, 4), min_size=n, max_size=n),
+        )
+    )
+)
+def test_groups_are_always_complete_linkage(
+    case: tuple[int, dict[tuple[int, int], float], list[tuple[int, int]], list[int]],
+) -> None:
+    """Whatever moves happen: every pair in a group is a same pair, none a cannot pair,
+    every member is in exactly one group, and edge order does not matter."""
+    n, same, cannot, weights = case
+    groups = group_statements(n, same, cannot=cannot, weights=weights)
+    assert sorted(x for g in groups for x in g) == list(range(n))
+    blocked = {(min(a, b), max(a, b)) for a, b in cannot}
+    for g in groups:
+        for i, a in enumerate(g):
+            for b in g[i + 1 :]:
+                assert (a, b) in same and (a, b) not in blocked
+    shuffled = dict(reversed(list(same.items())))
+    assert group_statements(n, shuffled, cannot=list(reversed(cannot)), weights=weights) == groups

@@ -623,7 +623,9 @@ def _analyse_all(corpus: Corpus, options: CompareOptions) -> _Analysis:
         if t is None:
             t = order_of[ck] = action_order(fa.action, fb.action)
         tiebreak[(ua, ub)] = t
-    unit_groups = group_statements(len(units), same, forced, cannot, tiebreak)
+    unit_groups = group_statements(
+        len(units), same, forced, cannot, tiebreak, weights=[len(u) for u in units]
+    )
 
     copies = near_copy_groups(corpus.articles, options.near_copy_threshold)
     source_of = {a.id: a.id for a in corpus.articles}

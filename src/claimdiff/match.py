@@ -19,7 +19,7 @@ two different statements together.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -479,6 +479,7 @@ def group_statements(
     forced: Iterable[Pair] = (),
     cannot: Iterable[Pair] = (),
     tiebreak: Mapping[Pair, float] | None = None,
+    weights: Sequence[int] | None = None,
 ) -> list[list[int]]:
     """Partition claims 0..n-1 into statements by complete linkage.
 
@@ -488,8 +489,16 @@ def group_statements(
     decisions) never end up in one group unless forced. Edges are visited from
     the strongest down (ties by ``tiebreak``, higher first, then by index), and
     two groups merge only when every cross pair is a ``same`` (or forced) pair
-    and none is a ``cannot`` pair. The result is sorted by smallest member and
-    does not depend on input order.
+    and none is a ``cannot`` pair.
+
+    Then a member that fits two groups which cannot merge (an undated report of
+    a fact, next to one report that got the year wrong and five that got it
+    right) moves to the heavier one (``weights``: claims per member, default 1)
+    when its weakest link to it is at least as strong as to the rest of its own
+    group, by score and then by ``tiebreak``; the edge order alone had let the
+    odd report look corroborated.
+    Groups that can merge after a move are merged. The result is sorted by
+    smallest member and does not depend on input order.
     """
     parent = list(range(n))
 
@@ -516,14 +525,92 @@ def group_statements(
         return key in same and key not in cannot_set
 
     ties = tiebreak or {}
-    for (a, b), _ in sorted(same.items(), key=lambda kv: (-kv[1], -ties.get(kv[0], 0.0), kv[0])):
-        ra, rb = find(a), find(b)
-        if ra == rb:
-            continue
-        ga, gb = members[ra], members[rb]
-        if all(linked(x, y) for x in ga for y in gb):
-            keep, drop = min(ra, rb), max(ra, rb)
-            parent[drop] = keep
-            members[keep] = sorted(ga + gb)
-            del members[drop]
+    edges = sorted(same.items(), key=lambda kv: (-kv[1], -ties.get(kv[0], 0.0), kv[0]))
+    group_of = list(range(n))
+
+    def merge_all() -> None:
+        for (a, b), _ in edges:
+            ra, rb = group_of[a], group_of[b]
+            if ra == rb:
+                continue
+            ga, gb = members[ra], members[rb]
+            if all(linked(x, y) for x in ga for y in gb):
+                keep, drop = min(ra, rb), max(ra, rb)
+                for x in members[drop]:
+                    group_of[x] = keep
+                members[keep] = sorted(ga + gb)
+                del members[drop]
+
+    for i in range(n):
+        group_of[i] = find(i)
+    merge_all()
+    pinned = {x for p in forced_set for x in p}
+    if _rehome(members, group_of, same, ties, linked, weights, pinned):
+        merge_all()
     return sorted(members.values(), key=lambda g: g[0])
+
+
+def _rehome(
+    members: dict[int, list[int]],
+    group_of: list[int],
+    same: Mapping[Pair, float],
+    ties: Mapping[Pair, float],
+    linked: Callable[[int, int], bool],
+    weights: Sequence[int] | None,
+    pinned: set[int],
+) -> bool:
+    """Move members to a heavier group they fit as well (see :func:`group_statements`).
+
+    Each move makes the sum of the squared group weights grow, so the loop ends.
+    Returns whether anything moved.
+    """
+    neighbours: dict[int, list[int]] = defaultdict(list)
+    for a, b in same:
+        neighbours[a].append(b)
+        neighbours[b].append(a)
+
+    def w(x: int) -> int:
+        return 1 if weights is None else weights[x]
+
+    def weakest(u: int, group: Iterable[int]) -> tuple[float, float]:
+        """The weakest link of ``u`` to ``group``: score, then the edges' tie-break."""
+        pairs = [(u, y) if u < y else (y, u) for y in group]
+        return min((same[p], ties.get(p, 0.0)) for p in pairs)
+
+    heft = {g: sum(w(x) for x in m) for g, m in members.items()}
+    # An unpinned member is linked to the rest of its group by "same" pairs only
+    # (complete linkage; forced pairs involve pinned members), and so is it to a
+    # group it is linked to: their scores are in ``same``.
+    moved = False
+    while True:
+        changed = False
+        for u in sorted(neighbours):
+            own = group_of[u]
+            others = {group_of[v] for v in neighbours[u]}
+            others.discard(own)
+            if not others or u in pinned or len(members[own]) == 1:
+                continue  # (alone: the merges already tried every group it fits)
+            stay = heft[own] - w(u)
+            here: tuple[float, float] | None = None
+            best: tuple[int, int] | None = None
+            for h in sorted(others):
+                heavier = heft[h]
+                if heavier <= stay or (best is not None and heavier <= best[0]):
+                    continue
+                group = members[h]
+                if not all(linked(u, y) for y in group):
+                    continue
+                if here is None:
+                    here = weakest(u, (x for x in members[own] if x != u))
+                if weakest(u, group) >= here:
+                    best = (heavier, h)
+            if best is not None:
+                target = best[1]
+                members[own] = [x for x in members[own] if x != u]
+                members[target] = sorted([*members[target], u])
+                heft[own] -= w(u)
+                heft[target] += w(u)
+                group_of[u] = target
+                changed = moved = True
+        if not changed:
+            return moved
