@@ -145,9 +145,21 @@ def _print_score(name: str, s: Score) -> None:
 
 
 def main(argv: Sequence[str]) -> int:
-    corpus_dir = argv[0] if argv else "claims"
-    key_path = argv[1] if len(argv) > 1 else "tests/gold/answer_key.yaml"
-    q = measure(corpus_dir, key_path)
+    import argparse
+
+    from claimdiff.errors import ClaimdiffError
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("corpus", nargs="?", default="claims", help="default: claims")
+    parser.add_argument(
+        "key", nargs="?", default="tests/gold/answer_key.yaml", help="the gold answer key"
+    )
+    args = parser.parse_args(argv)
+    try:
+        q = measure(args.corpus, args.key)
+    except (ClaimdiffError, OSError, yaml.YAMLError) as exc:
+        print(f"quality: error: {exc}", file=sys.stderr)
+        return 1
     _print_score("agreements", q.agreements)
     _print_score("contradictions", q.contradictions)
     print(f"{'kinds':<15} accuracy {q.kind_accuracy:.2f} ({q.kinds_right}/{q.kinds_total})")
