@@ -565,12 +565,28 @@ def test_validate_replays_an_unchanged_corpus(
     )
 
 
-def test_a_corpus_with_errors_is_never_replayed(runner: CliRunner, mini: Path) -> None:
+def test_skip_invalid_runs_are_replayed_with_what_they_skipped(
+    runner: CliRunner, mini: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large archive with one broken file is read with --skip-invalid every time."""
+    from claimdiff import load
+
     (mini / "gamma.yaml").write_text("article: [unclosed\n", "utf-8")
     args = ("contradictions", mini, "--format", "json", "--skip-invalid")
     first = run(runner, *args)
     assert first.exit_code == 0 and "WARNING: skipped" in first.stderr
-    assert not [p for p in cache_files() if "/output/" in p.as_posix()]
+    assert "error [yaml-syntax]" in first.stderr
+
+    def no_loading(*args: object, **kwargs: object) -> object:
+        raise AssertionError("a replay must not load the corpus")
+
+    monkeypatch.setattr(load, "load_corpus", no_loading)
+    again = run(runner, *args)
+    assert (again.stdout, again.stderr, again.exit_code) == (first.stdout, first.stderr, 0)
+    # Without --skip-invalid the same corpus is refused, never replayed.
+    monkeypatch.undo()
+    refused = run(runner, "contradictions", mini, "--format", "json")
+    assert refused.exit_code == 1 and refused.stdout == ""
 
 
 def test_cache_commands_show_and_empty_the_cache(runner: CliRunner, mini: Path) -> None:

@@ -221,29 +221,42 @@ def _load_result(
     errors = [p for p in result.problems if p.is_error]
     if errors and not skip_invalid:
         raise CorpusError(result.problems)
-    for problem in result.problems:
-        click.echo(_safe(str(problem)), err=True)
-    if result.skipped:
-        err = _console(ctx, stderr=True)
+    _print_load_messages(ctx, *_load_messages(result))
+    return result
+
+
+def _load_messages(result: LoadResult) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What a load prints on stderr: every problem, and the loud lines of --skip-invalid.
+
+    Kept with a cached output and printed again when it is replayed.
+    """
+    problems = tuple(_safe(str(problem)) for problem in result.problems)
+    if not result.skipped:
+        return problems, ()
+    total = sum(s.claims for s in result.skipped)
+    loud = [
+        _safe(
+            f"WARNING: skipped {skipped.path} ({skipped.problems} error(s), "
+            f"{skipped.claims} claim(s) not compared)"
+        )
+        for skipped in result.skipped
+    ]
+    loud.append(
+        f"WARNING: --skip-invalid left out {len(result.skipped)} file(s) holding "
+        f"{total} claim(s); results are incomplete."
+    )
+    return problems, tuple(loud)
+
+
+def _print_load_messages(ctx: click.Context, problems: Sequence[str], loud: Sequence[str]) -> None:
+    for line in problems:
+        click.echo(line, err=True)
+    if loud:
         from rich.text import Text
 
-        total = sum(s.claims for s in result.skipped)
-        for skipped in result.skipped:
-            err.print(
-                Text(
-                    f"WARNING: skipped {skipped.path} ({skipped.problems} error(s), "
-                    f"{skipped.claims} claim(s) not compared)",
-                    style="bold yellow",
-                )
-            )
-        err.print(
-            Text(
-                f"WARNING: --skip-invalid left out {len(result.skipped)} file(s) holding "
-                f"{total} claim(s); results are incomplete.",
-                style="bold yellow",
-            )
-        )
-    return result
+        err = _console(ctx, stderr=True)
+        for line in loud:
+            err.print(Text(line, style="bold yellow"))
 
 
 class _Progress:
@@ -388,8 +401,8 @@ def _compare_view(
     When nothing changed since an earlier identical run (same bytes in every file,
     same options, same terminal), the output is replayed from the cache: a warm
     run costs reading and hashing the files, not parsing and comparing them.
-    A corpus with warnings is replayed with its warnings (printed as the load
-    printed them); one with errors is never replayed.
+    A corpus with problems is replayed with them (and with --skip-invalid's
+    warnings), printed as the load printed them.
     """
     from claimdiff import __version__ as version
     from claimdiff.cache import Cache, combine
@@ -424,10 +437,9 @@ def _compare_view(
             str(skip_invalid),
         )
         hit = cache.get("output", key)
-        if isinstance(hit, tuple) and len(hit) == 3 and isinstance(hit[0], list):
-            pieces, shown, warnings = hit
-            for line in warnings:  # what the load printed, in the order it printed it
-                click.echo(line, err=True)
+        if isinstance(hit, tuple) and len(hit) == 4 and isinstance(hit[0], list):
+            pieces, shown, problems, loud = hit
+            _print_load_messages(ctx, problems, loud)  # what the load printed
             _replay(ctx, pieces, fmt, output, corpus)
             ctx.meta.pop(_CACHE_LIMIT, None)  # nothing was written: nothing to trim
             return int(shown)
@@ -444,14 +456,12 @@ def _compare_view(
         whole = empty_report(result.corpus)
     report = select(whole)
     chunks = _view_chunks(ctx, console, view, report, fmt, output)
-    # Warnings are kept with the output and printed again on a replay (the
-    # fingerprint covers everything they come from); a corpus with errors is
-    # compared only with --skip-invalid, whose warnings depend on the terminal.
-    cacheable = not no_cache and not any(p.is_error for p in result.problems)
-    pieces = _write_view(ctx, chunks, fmt, output, corpus, keep=cacheable)
-    if cacheable and pieces is not None:
-        warnings = tuple(_safe(str(p)) for p in result.problems)
-        cache.put("output", key, (pieces, len(report.contradictions), warnings))
+    # What the load printed is kept with the output and printed again on a
+    # replay: the fingerprint covers everything it comes from.
+    pieces = _write_view(ctx, chunks, fmt, output, corpus, keep=not no_cache)
+    if not no_cache and pieces is not None:
+        shown = len(report.contradictions)
+        cache.put("output", key, (pieces, shown, *_load_messages(result)))
     return len(report.contradictions)
 
 
