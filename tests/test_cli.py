@@ -565,6 +565,26 @@ def test_validate_replays_an_unchanged_corpus(
     )
 
 
+@pytest.mark.parametrize("fmt", ["json", "table"])
+def test_explain_replays_the_same_question_about_an_unchanged_corpus(
+    runner: CliRunner, mini: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    from claimdiff import load
+
+    args = ("explain", "alpha#support", "beta#neutral", "--corpus", mini, "--format", fmt)
+    first = run(runner, *args)
+    assert first.exit_code == 0 and "beta#neutral" in first.stdout
+
+    def no_loading(*args: object, **kwargs: object) -> object:
+        raise AssertionError("a replay must not load the corpus")
+
+    monkeypatch.setattr(load, "load_corpus", no_loading)
+    again = run(runner, *args)
+    assert (again.stdout, again.stderr) == (first.stdout, first.stderr)
+    with pytest.raises(AssertionError, match="must not load"):  # another pair is a new question
+        run(runner, "explain", "beta#neutral", "alpha#support", "--corpus", mini, "--format", fmt)
+
+
 def test_skip_invalid_runs_are_replayed_with_what_they_skipped(
     runner: CliRunner, mini: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

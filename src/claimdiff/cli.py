@@ -191,10 +191,6 @@ def _options(kwargs: dict[str, Any]) -> CompareOptions:
     )
 
 
-def _load(ctx: click.Context, corpus: Path, skip_invalid: bool, no_cache: bool) -> Corpus:
-    return _load_result(ctx, corpus, skip_invalid, no_cache).corpus
-
-
 def _load_result(
     ctx: click.Context,
     corpus: Path,
@@ -1041,21 +1037,56 @@ def explain(
     Shows per-field similarities, normalised forms, time intervals, the rule that
     decided, and what would change the verdict.
     """
+    options = _options(kwargs)
+    console = _console(ctx) if fmt != "json" else None
+    # It compares the whole corpus to say what the engine decided (seconds at
+    # scale), so asking again about the same pair of an unchanged corpus replays.
+    cache: Cache | None = None
+    key = b""
+    files: dict[str, bytes] = {}
+    if _use_cache(ctx, not no_cache):
+        from claimdiff.cache import Cache, combine
+        from claimdiff.load import corpus_fingerprint
+
+        cache = Cache()
+        terminal = (console.width, str(console.color_system), console.no_color) if console else ()
+        key = combine(
+            [corpus_fingerprint(corpus, keep=files)],
+            __version__,
+            _engine_version(),
+            "explain",
+            ref_a,
+            ref_b,
+            fmt,
+            repr(options),
+            repr(terminal),
+        )
+        hit = cache.get("output", key)
+        if isinstance(hit, tuple) and len(hit) == 3 and isinstance(hit[0], str):
+            text, problems, loud = hit
+            _print_load_messages(ctx, problems, loud)
+            click.echo(text, nl=False, color=True)
+            ctx.meta.pop(_CACHE_LIMIT, None)  # nothing was written: nothing to trim
+            return
+    result = _load_result(ctx, corpus, False, no_cache, files)
+    files.clear()
     from claimdiff.compare import explain as explain_pair
 
-    options = _options(kwargs)
-    loaded = _load(ctx, corpus, False, no_cache)
-    # It compares the whole corpus to say what the engine decided: seconds at scale.
     with _Progress(ctx, "comparing claims"):
-        explanation = explain_pair(loaded, ref_a, ref_b, options)
-    if fmt == "json":
+        explanation = explain_pair(result.corpus, ref_a, ref_b, options)
+    if console is None:
         from claimdiff.export import explanation_json
 
-        click.echo(explanation_json(explanation), nl=False)
+        text = explanation_json(explanation)
     else:
         from claimdiff.render import render_explanation
 
-        _console(ctx).print(render_explanation(explanation))
+        with console.capture() as capture:
+            console.print(render_explanation(explanation))
+        text = capture.get()
+    click.echo(text, nl=False, color=True)
+    if cache is not None:
+        cache.put("output", key, (text, *_load_messages(result)))
 
 
 @cli.command(epilog=EXIT_CODES)
