@@ -377,6 +377,17 @@ def _engine_version() -> str:
     return digest.hexdigest()
 
 
+def _output_key(corpus: Path, files: dict[str, bytes], *parts: str) -> tuple[bytes, bytes]:
+    """The corpus fingerprint (the bytes it read go to ``files``, for the load) and the
+    cache key of an output made from that corpus by this code with ``parts`` (the
+    command, its options, the terminal)."""
+    from claimdiff.cache import combine
+    from claimdiff.load import corpus_fingerprint
+
+    fingerprint = corpus_fingerprint(corpus, keep=files)
+    return fingerprint, combine([fingerprint], __version__, _engine_version(), *parts)
+
+
 def _compare_view(
     ctx: click.Context,
     view: str,
@@ -400,9 +411,7 @@ def _compare_view(
     A corpus with problems is replayed with them (and with --skip-invalid's
     warnings), printed as the load printed them.
     """
-    from claimdiff import __version__ as version
-    from claimdiff.cache import Cache, combine
-    from claimdiff.load import corpus_fingerprint
+    from claimdiff.cache import Cache
 
     options = _options(engine) if compare else CompareOptions()
     fmt = _resolve_format(fmt, output, EXPORT_FORMATS)
@@ -420,11 +429,9 @@ def _compare_view(
             if console is not None
             else ()
         )
-        fingerprint = corpus_fingerprint(corpus, keep=files)
-        key = combine(
-            [fingerprint],
-            version,
-            _engine_version(),
+        fingerprint, key = _output_key(
+            corpus,
+            files,
             view,
             fmt,
             repr(options),
@@ -796,12 +803,10 @@ def validate(
     key = b""
     files: dict[str, bytes] = {}
     if _use_cache(ctx, not no_cache):
-        from claimdiff.cache import Cache, combine
-        from claimdiff.load import corpus_fingerprint
+        from claimdiff.cache import Cache
 
         cache = Cache()
-        fingerprint = corpus_fingerprint(corpus, keep=files)
-        key = combine([fingerprint], __version__, _engine_version(), "validate", fmt)
+        _, key = _output_key(corpus, files, "validate", fmt)
         hit = cache.get("output", key)
         if isinstance(hit, tuple) and len(hit) == 4 and isinstance(hit[0], str):
             out, err, n_err, n_warn = hit
@@ -1045,21 +1050,12 @@ def explain(
     key = b""
     files: dict[str, bytes] = {}
     if _use_cache(ctx, not no_cache):
-        from claimdiff.cache import Cache, combine
-        from claimdiff.load import corpus_fingerprint
+        from claimdiff.cache import Cache
 
         cache = Cache()
         terminal = (console.width, str(console.color_system), console.no_color) if console else ()
-        key = combine(
-            [corpus_fingerprint(corpus, keep=files)],
-            __version__,
-            _engine_version(),
-            "explain",
-            ref_a,
-            ref_b,
-            fmt,
-            repr(options),
-            repr(terminal),
+        _, key = _output_key(
+            corpus, files, "explain", ref_a, ref_b, fmt, repr(options), repr(terminal)
         )
         hit = cache.get("output", key)
         if isinstance(hit, tuple) and len(hit) == 3 and isinstance(hit[0], str):
