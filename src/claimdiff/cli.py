@@ -377,15 +377,20 @@ def _engine_version() -> str:
     return digest.hexdigest()
 
 
-def _output_key(corpus: Path, files: dict[str, bytes], *parts: str) -> tuple[bytes, bytes]:
+def _output_key(
+    corpus: Path, files: dict[str, bytes], console: Any, *parts: str
+) -> tuple[bytes, bytes]:
     """The corpus fingerprint (the bytes it read go to ``files``, for the load) and the
     cache key of an output made from that corpus by this code with ``parts`` (the
-    command, its options, the terminal)."""
+    command and its options) for ``console`` (its width and colours; ``None``: no
+    terminal view)."""
     from claimdiff.cache import combine
     from claimdiff.load import corpus_fingerprint
 
+    terminal = (console.width, str(console.color_system), console.no_color) if console else ()
     fingerprint = corpus_fingerprint(corpus, keep=files)
-    return fingerprint, combine([fingerprint], __version__, _engine_version(), *parts)
+    key = combine([fingerprint], __version__, _engine_version(), *parts, repr(terminal))
+    return fingerprint, key
 
 
 def _compare_view(
@@ -424,19 +429,14 @@ def _compare_view(
     # cached under the key of exactly what produced it, and nothing is read twice.
     files: dict[str, bytes] = {}
     if not no_cache:
-        terminal = (
-            (console.width, str(console.color_system), console.no_color)
-            if console is not None
-            else ()
-        )
         fingerprint, key = _output_key(
             corpus,
             files,
+            console,
             view,
             fmt,
             repr(options),
             repr(tuple(selection)),
-            repr(terminal),
             str(skip_invalid),
         )
         hit = cache.get("output", key)
@@ -697,14 +697,21 @@ def _write_view(
     return _emit(ctx, text, output, corpus, keep=keep)
 
 
-def format_option(choices: Sequence[str], default: str | None = None) -> Callable[[F], F]:
+def format_option(
+    choices: Sequence[str], default: str | None = None, help_text: str | None = None
+) -> Callable[[F], F]:
+    """``--format``; the help says what 'table' is unless ``help_text`` says it all."""
+    if help_text is None:
+        help_text = "Output format; 'table' is the terminal view. " + (
+            "Inferred from -o's extension when not given." if default is None else ""
+        )
     return click.option(
         "--format",
         "fmt",
         type=click.Choice(list(choices)),
         default=default,
-        help="Output format; 'table' is the terminal view. "
-        + ("Inferred from -o's extension when not given." if default is None else ""),
+        show_default=default is not None,
+        help=help_text,
     )
 
 
@@ -752,13 +759,8 @@ def cli(ctx: click.Context, color: str) -> None:
 @cli.command(epilog=EXIT_CODES)
 @corpus_only
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="'text': one problem per line; 'json': for tools.",
+@format_option(
+    ["text", "json"], default="text", help_text="'text': one problem per line; 'json': for tools."
 )
 @click.option("--watch", is_flag=True, help="Re-validate on every save and show what changed.")
 @click.option(
@@ -806,7 +808,7 @@ def validate(
         from claimdiff.cache import Cache
 
         cache = Cache()
-        _, key = _output_key(corpus, files, "validate", fmt)
+        _, key = _output_key(corpus, files, None, "validate", fmt)
         hit = cache.get("output", key)
         if isinstance(hit, tuple) and len(hit) == 4 and isinstance(hit[0], str):
             out, err, n_err, n_warn = hit
@@ -1053,10 +1055,7 @@ def explain(
         from claimdiff.cache import Cache
 
         cache = Cache()
-        terminal = (console.width, str(console.color_system), console.no_color) if console else ()
-        _, key = _output_key(
-            corpus, files, "explain", ref_a, ref_b, fmt, repr(options), repr(terminal)
-        )
+        _, key = _output_key(corpus, files, console, "explain", ref_a, ref_b, fmt, repr(options))
         hit = cache.get("output", key)
         if isinstance(hit, tuple) and len(hit) == 3 and isinstance(hit[0], str):
             text, problems, loud = hit
@@ -1349,13 +1348,10 @@ def cache_dir_command() -> None:
 
 
 @cache_group.command("info")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
+@format_option(
+    ["text", "json"],
     default="text",
-    show_default=True,
-    help="'text': a line per kind of entry; 'json': for tools.",
+    help_text="'text': a line per kind of entry; 'json': for tools.",
 )
 def cache_info(fmt: str) -> None:
     """Entries and size per kind of entry, and the size limit."""
