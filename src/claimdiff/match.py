@@ -526,7 +526,7 @@ def group_statements(
 
     ties = tiebreak or {}
     edges = sorted(same.items(), key=lambda kv: (-kv[1], -ties.get(kv[0], 0.0), kv[0]))
-    group_of = list(range(n))
+    group_of = [find(i) for i in range(n)]
 
     def merge_all() -> None:
         for (a, b), _ in edges:
@@ -541,8 +541,6 @@ def group_statements(
                 members[keep] = sorted(ga + gb)
                 del members[drop]
 
-    for i in range(n):
-        group_of[i] = find(i)
     merge_all()
     pinned = {x for p in forced_set for x in p}
     if _rehome(members, group_of, same, ties, linked, weights, pinned):
