@@ -429,6 +429,16 @@ def cache_files() -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file() and p.name != "CACHEDIR.TAG")
 
 
+def forbid_loading(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From now on, a command that loads the corpus fails the test: it must replay."""
+    from claimdiff import load
+
+    def no_loading(*args: object, **kwargs: object) -> object:
+        raise AssertionError("a replay must not load the corpus")
+
+    monkeypatch.setattr(load, "load_corpus", no_loading)
+
+
 def test_warm_run_replays_the_same_output_and_edits_are_seen(runner: CliRunner, mini: Path) -> None:
     cold = run(runner, "contradictions", mini, "--format", "json")
     assert cache_files(), "a clean corpus's output should be cached"
@@ -485,7 +495,6 @@ def test_a_corpus_with_warnings_is_replayed_with_its_warnings(
     runner: CliRunner, mini: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Most real corpora have a warning or two; their warm runs must be warm too."""
-    from claimdiff import load
 
     path = mini / "beta.yaml"
     path.write_text(
@@ -496,16 +505,13 @@ def test_a_corpus_with_warnings_is_replayed_with_its_warnings(
     assert "warning [when-unresolved]" in cold.stderr
     assert cold.stdout and cache_files()
 
-    def no_loading(*args: object, **kwargs: object) -> object:
-        raise AssertionError("a replay must not load the corpus")
-
-    monkeypatch.setattr(load, "load_corpus", no_loading)
+    forbid_loading(monkeypatch)
     warm = run(runner, *args)
     assert (warm.stdout, warm.stderr, warm.exit_code) == (cold.stdout, cold.stderr, 0)
     out = mini.parent / "out.json"
     monkeypatch.undo()
     cold_file = run(runner, *args, "-o", out)
-    monkeypatch.setattr(load, "load_corpus", no_loading)
+    forbid_loading(monkeypatch)
     warm_file = run(runner, *args, "-o", out)
     assert warm_file.stderr == cold_file.stderr
     assert cold_file.stderr.splitlines()[-1] == f"claimdiff: wrote {out}"
@@ -515,16 +521,12 @@ def test_a_corpus_with_warnings_is_replayed_with_its_warnings(
 def test_claims_is_replayed_like_every_view(
     runner: CliRunner, mini: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
 ) -> None:
-    from claimdiff import load
 
     args = ("claims", mini, "--format", fmt, "--who", "Putin")
     cold = run(runner, *args)
     assert cold.exit_code == 0 and "Putin" in cold.stdout
 
-    def no_loading(*args: object, **kwargs: object) -> object:
-        raise AssertionError("a replay must not load the corpus")
-
-    monkeypatch.setattr(load, "load_corpus", no_loading)
+    forbid_loading(monkeypatch)
     warm = run(runner, *args)
     assert (warm.stdout, warm.stderr) == (cold.stdout, cold.stderr)
 
@@ -533,7 +535,6 @@ def test_claims_is_replayed_like_every_view(
 def test_validate_replays_an_unchanged_corpus(
     runner: CliRunner, mini: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
 ) -> None:
-    from claimdiff import load
 
     path = mini / "beta.yaml"
     path.write_text(
@@ -548,10 +549,7 @@ def test_validate_replays_an_unchanged_corpus(
     strict = run(runner, "validate", mini, "--format", fmt, "--strict")
     assert strict.exit_code == 1
 
-    def no_loading(*args: object, **kwargs: object) -> object:
-        raise AssertionError("a replay must not load the corpus")
-
-    monkeypatch.setattr(load, "load_corpus", no_loading)
+    forbid_loading(monkeypatch)
     again = run(runner, "validate", mini, "--format", fmt)
     assert (again.stdout, again.stderr, again.exit_code) == (clean.stdout, clean.stderr, 0)
     again_strict = run(runner, "validate", mini, "--format", fmt, "--strict")
@@ -569,16 +567,12 @@ def test_validate_replays_an_unchanged_corpus(
 def test_explain_replays_the_same_question_about_an_unchanged_corpus(
     runner: CliRunner, mini: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
 ) -> None:
-    from claimdiff import load
 
     args = ("explain", "alpha#support", "beta#neutral", "--corpus", mini, "--format", fmt)
     first = run(runner, *args)
     assert first.exit_code == 0 and "beta#neutral" in first.stdout
 
-    def no_loading(*args: object, **kwargs: object) -> object:
-        raise AssertionError("a replay must not load the corpus")
-
-    monkeypatch.setattr(load, "load_corpus", no_loading)
+    forbid_loading(monkeypatch)
     again = run(runner, *args)
     assert (again.stdout, again.stderr) == (first.stdout, first.stderr)
     with pytest.raises(AssertionError, match="must not load"):  # another pair is a new question
@@ -589,7 +583,6 @@ def test_skip_invalid_runs_are_replayed_with_what_they_skipped(
     runner: CliRunner, mini: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A large archive with one broken file is read with --skip-invalid every time."""
-    from claimdiff import load
 
     (mini / "gamma.yaml").write_text("article: [unclosed\n", "utf-8")
     args = ("contradictions", mini, "--format", "json", "--skip-invalid")
@@ -597,10 +590,7 @@ def test_skip_invalid_runs_are_replayed_with_what_they_skipped(
     assert first.exit_code == 0 and "WARNING: skipped" in first.stderr
     assert "error [yaml-syntax]" in first.stderr
 
-    def no_loading(*args: object, **kwargs: object) -> object:
-        raise AssertionError("a replay must not load the corpus")
-
-    monkeypatch.setattr(load, "load_corpus", no_loading)
+    forbid_loading(monkeypatch)
     again = run(runner, *args)
     assert (again.stdout, again.stderr, again.exit_code) == (first.stdout, first.stderr, 0)
     # Without --skip-invalid the same corpus is refused, never replayed.
