@@ -13,10 +13,15 @@ For each size it generates a synthetic corpus with an answer key
 
 with wall time and peak RSS (``os.wait4`` of the child), then scores the JSON
 output against the answer key. The machine is noisy, so the targets are ratios
-within one run (see docs/performance.md). Prints a markdown table; exits 1 when a
+within one run (see docs/performance.md), and the floor, cold, warm and edit
+measurements are repeated (``--repeat``, default 3) in rounds — floor, cold,
+warm, edit, then again — and reported as medians: a cold/floor ratio is the
+median of each round's own ratio, so a slow moment of the machine hits both
+sides of a ratio rather than one. Prints a markdown table; exits 1 when a
 claimdiff command failed (e.g. not written yet), after measuring what it could.
 
-Usage: ``python scripts/benchmark.py [--sizes 10000,100000 | --quick] [--out bench-out] [--texts]``
+Usage: ``python scripts/benchmark.py [--sizes 10000,100000 | --quick] [--out bench-out]
+[--texts] [--repeat 3]``
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import json
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import threading
@@ -55,10 +61,12 @@ for folder, dirs, names in os.walk(sys.argv[1]):
 print(json.dumps({"seconds": time.perf_counter() - start, "files": files, "bytes": total}))
 """
 
-EDIT = """  - id: benchmark-edit
+EDIT = """  - id: benchmark-edit-{n}
     who: Benchmark Observer
     did: measured the synthetic corpus
 """
+"""Appended to one claim file for an edit measurement; each round appends a new
+claim, so no round finds the previous round's edited corpus in the cache."""
 
 TARGETS = """\
 Targets (docs/performance.md): cold <= 1.5 x floor at 100k claims; 10k->100k cold ratio <= 12;
@@ -86,6 +94,39 @@ class Run:
     def describe_failure(self) -> str:
         tail = "\n".join(self.stderr.strip().splitlines()[-8:])
         return f"$ {' '.join(self.cmd)}\n  exit {self.rc}\n  " + tail.replace("\n", "\n  ")
+
+
+@dataclass
+class Series:
+    """The same measurement repeated: median time, highest peak memory."""
+
+    runs: list[Run] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.runs) and all(r.ok for r in self.runs)
+
+    @property
+    def seconds(self) -> float:
+        return statistics.median(r.seconds for r in self.runs)
+
+    @property
+    def rss_mb(self) -> float:
+        return max(r.rss_mb for r in self.runs)
+
+    def times(self) -> list[float]:
+        return [r.seconds for r in self.runs]
+
+    def describe_failure(self) -> str:
+        return next(r for r in self.runs if not r.ok).describe_failure()
+
+
+def paired_ratio(top: Series | None, bottom: Series | None) -> float | None:
+    """Median over rounds of ``top / bottom`` measured in the same round."""
+    if top is None or bottom is None or not top.ok or not bottom.ok:
+        return None
+    ratios = [t / b for t, b in zip(top.times(), bottom.times(), strict=False) if b > 0]
+    return statistics.median(ratios) if ratios else None
 
 
 def measure(
@@ -221,11 +262,11 @@ class SizeResult:
     files: int = 0
     bytes: int = 0
     generate: Run | None = None
-    floor: Run | None = None
+    floor: Series | None = None
     floor_inprocess: float = float("nan")
-    cold: Run | None = None
-    warm: Run | None = None
-    edit: Run | None = None
+    cold: Series | None = None
+    warm: Series | None = None
+    edit: Series | None = None
     agreements_run: Run | None = None
     contradictions: Scores | None = None
     agreements: Scores | None = None
@@ -251,40 +292,59 @@ def bench_size(claims: int, args: argparse.Namespace) -> SizeResult:
     if not result.generate.ok:
         return result
 
-    result.floor = measure(
-        [py, "-c", FLOOR_SCRIPT, str(corpus)], stdout=base / "floor.json", timeout=args.timeout
-    )
-    _report("parse floor", result.floor, result)
-    if result.floor.ok:
-        floor = json.loads((base / "floor.json").read_text())
-        result.files, result.bytes = floor["files"], floor["bytes"]
-        result.floor_inprocess = floor["seconds"]
-
-    shutil.rmtree(cache, ignore_errors=True)
+    result.floor, result.cold, result.warm, result.edit = Series(), Series(), Series(), Series()
     env = {**os.environ, "CLAIMDIFF_CACHE_DIR": str(cache), "NO_COLOR": "1"}
     cd = [py, "-m", "claimdiff"]
-    contra_json = base / "contradictions.json"
+    contra_json, agree_json = base / "contradictions.json", base / "agreements.json"
     contra = [*cd, "contradictions", str(corpus), "--format", "json"]
-    result.cold = measure(contra, env=env, stdout=contra_json, timeout=args.timeout)
-    _report("cold contradictions", result.cold, result)
-    if not result.cold.ok:
-        return result
-    result.warm = measure(contra, env=env, stdout=base / "warm.json", timeout=args.timeout)
-    _report("warm contradictions", result.warm, result)
-
-    agree_json = base / "agreements.json"
-    agree = [*cd, "agreements", str(corpus), "--format", "json"]
-    result.agreements_run = measure(agree, env=env, stdout=agree_json, timeout=args.timeout)
-    _report("agreements", result.agreements_run, result)
-
     edited = min(p for p in corpus.rglob("*.yaml") if p.parent != corpus)
-    original = edited.read_bytes()
-    try:
-        edited.write_bytes(original + EDIT.encode())
-        result.edit = measure(contra, env=env, stdout=base / "edit.json", timeout=args.timeout)
-        _report(f"contradictions after editing {edited.relative_to(corpus)}", result.edit, result)
-    finally:
-        edited.write_bytes(original)
+    inprocess: list[float] = []
+    for n in range(1, args.repeat + 1):
+        if args.repeat > 1:
+            print(f"round {n} of {args.repeat}:", flush=True)
+        floor = measure(
+            [py, "-c", FLOOR_SCRIPT, str(corpus)], stdout=base / "floor.json", timeout=args.timeout
+        )
+        result.floor.runs.append(floor)
+        _report("parse floor", floor, result)
+        if floor.ok:
+            figures = json.loads((base / "floor.json").read_text())
+            result.files, result.bytes = figures["files"], figures["bytes"]
+            inprocess.append(figures["seconds"])
+            result.floor_inprocess = statistics.median(inprocess)
+
+        shutil.rmtree(cache, ignore_errors=True)
+        cold = measure(contra, env=env, stdout=contra_json, timeout=args.timeout)
+        result.cold.runs.append(cold)
+        _report("cold contradictions", cold, result)
+        if not cold.ok:
+            return result
+        warm = measure(contra, env=env, stdout=base / "warm.json", timeout=args.timeout)
+        result.warm.runs.append(warm)
+        _report("warm contradictions", warm, result)
+
+        if n == 1:
+            agree = [*cd, "agreements", str(corpus), "--format", "json"]
+            result.agreements_run = measure(agree, env=env, stdout=agree_json, timeout=args.timeout)
+            _report("agreements", result.agreements_run, result)
+
+        original = edited.read_bytes()
+        try:
+            edited.write_bytes(original + EDIT.format(n=n).encode())
+            edit = measure(contra, env=env, stdout=base / "edit.json", timeout=args.timeout)
+        finally:
+            edited.write_bytes(original)
+        result.edit.runs.append(edit)
+        _report(f"contradictions after editing {edited.relative_to(corpus)}", edit, result)
+    if args.repeat > 1:
+        print("medians:", flush=True)
+        for what, series in (
+            ("parse floor", result.floor),
+            ("cold contradictions", result.cold),
+            ("warm contradictions", result.warm),
+            ("edited", result.edit),
+        ):
+            _report_series(what, series)
 
     key = yaml.load(key_path.read_bytes(), Loader=yaml.CSafeLoader)
     try:
@@ -307,6 +367,16 @@ def _report(what: str, run: Run, result: SizeResult) -> None:
         result.failures.append(f"{what}: exit {run.rc}")
 
 
+def _report_series(what: str, series: Series) -> None:
+    if series.ok:
+        low, high = min(series.times()), max(series.times())
+        print(
+            f"- {what}: {series.seconds:.2f} s (runs {low:.2f}–{high:.2f}), "
+            f"highest peak RSS {series.rss_mb:.0f} MB",
+            flush=True,
+        )
+
+
 # --------------------------------------------------------------------------- output
 
 
@@ -316,7 +386,7 @@ def _f(value: float | None, digits: int = 2) -> str:
     return f"{value:.{digits}f}"
 
 
-def _secs(run: Run | None) -> float | None:
+def _secs(run: Run | Series | None) -> float | None:
     return run.seconds if run is not None and run.ok else None
 
 
@@ -343,7 +413,7 @@ def table(results: list[SizeResult]) -> str:
         lines.append(
             f"| {r.claims} | {r.files} | {_f(r.bytes / 1e6, 1)} | {_f(_secs(r.generate))} "
             f"| {_f(_secs(r.floor))} ({_f(r.floor_inprocess)}) | {_f(_secs(r.cold))} "
-            f"| {_f(_ratio(_secs(r.cold), _secs(r.floor)))} "
+            f"| {_f(paired_ratio(r.cold, r.floor))} "
             f"| {_f(r.cold.rss_mb if r.cold and r.cold.ok else None, 0)} "
             f"| {_f(_secs(r.warm))} | {_f(_secs(r.edit))} | {_f(_secs(r.agreements_run))} |"
         )
@@ -388,12 +458,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=3600.0, help="per command, seconds")
     parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="rounds of floor, cold, warm and edit measurements, reported as medians (default 3)",
+    )
+    parser.add_argument(
         "--texts",
         action="store_true",
         help="give every article a text file (synth --texts): claimdiff then also reads "
         "the texts, checks the quotes and looks for near-copies; the floor stays YAML only",
     )
     args = parser.parse_args(argv)
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
     sizes = [1000, 10000] if args.quick else [int(s) for s in args.sizes.split(",") if s.strip()]
 
     texts = "; every article with a text file (--texts)" if args.texts else ""
@@ -402,6 +480,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     print("\n## Results\n")
     print(f"Machine: {machine()}{texts}\n")
+    if args.repeat > 1:
+        print(
+            f"Floor, cold, warm and edit: medians of {args.repeat} rounds "
+            "(cold/floor: median of each round's ratio; RSS: highest).\n"
+        )
     print(table(results))
     print()
     for line in scaling(results):
@@ -426,6 +509,16 @@ def main(argv: Sequence[str] | None = None) -> int:
                         ("agreements_s", r.agreements_run),
                     )
                 },
+                **{
+                    name: (series.times() if series else [])
+                    for name, series in (
+                        ("floor_runs_s", r.floor),
+                        ("cold_runs_s", r.cold),
+                        ("warm_runs_s", r.warm),
+                        ("edit_runs_s", r.edit),
+                    )
+                },
+                "cold_floor_ratio": paired_ratio(r.cold, r.floor),
                 "floor_inprocess_s": r.floor_inprocess,
                 "cold_rss_mb": r.cold.rss_mb if r.cold and r.cold.ok else None,
                 "contradictions": r.contradictions.__dict__ if r.contradictions else None,

@@ -15,7 +15,7 @@ SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "benchmark.py"
 
 @pytest.mark.parametrize("texts", [False, True], ids=["yaml", "texts"])
 def test_benchmark_measures_and_scores_a_small_corpus(tmp_path: Path, texts: bool) -> None:
-    args = [sys.executable, str(SCRIPT), "--sizes", "200", "--out", str(tmp_path)]
+    args = [sys.executable, str(SCRIPT), "--sizes", "200", "--out", str(tmp_path), "--repeat", "2"]
     done = subprocess.run(
         args + (["--texts"] if texts else []), capture_output=True, text=True, timeout=300
     )
@@ -27,6 +27,13 @@ def test_benchmark_measures_and_scores_a_small_corpus(tmp_path: Path, texts: boo
     assert row["claims"] == 200
     for figure in ("floor_s", "cold_s", "warm_s", "edit_s", "agreements_s"):
         assert row[figure] is not None and row[figure] > 0, figure
+    for figure in ("floor", "cold", "warm", "edit"):
+        runs = row[f"{figure}_runs_s"]
+        assert len(runs) == 2, figure
+        assert min(runs) <= row[f"{figure}_s"] <= max(runs), figure
+    assert row["cold_floor_ratio"] > 0
+    corpus_files = (tmp_path / "200" / "corpus").rglob("*.yaml")
+    assert not any(b"benchmark-edit" in p.read_bytes() for p in corpus_files), "edit not undone"
     corpus = tmp_path / "200" / "corpus"
     assert any(corpus.rglob("*.txt")) is texts
     for view in ("contradictions", "agreements"):
