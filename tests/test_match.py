@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -105,6 +106,92 @@ def test_hot_actor_block_is_split_and_keeps_true_pairs() -> None:
     dup = next(f.index for f in norm.forms if f.claim.article_id == "dup")
     original = index["visited the mayor of Town7"]
     assert (min(dup, original), max(dup, original)) in pairs
+
+
+def _corpus_of(*claims: Claim) -> Corpus:
+    by_article: dict[str, list[Claim]] = {}
+    for c in claims:
+        by_article.setdefault(c.article_id, []).append(c)
+    return Corpus(
+        root="claims",
+        articles=tuple(
+            Article(a, a, f"{a}.yaml", LOC, claims=tuple(cs)) for a, cs in by_article.items()
+        ),
+    )
+
+
+def _verdicts(corpus: Corpus, a: str, b: str, max_block: int) -> tuple[bool, list[str]]:
+    """Whether claims ``a`` and ``b`` share an agreement, and their contradiction kinds."""
+    from claimdiff.compare import compare
+
+    report = compare(corpus, CompareOptions(max_block=max_block))
+    agreed = any({a, b} <= set(g.claims) for g in report.agreements)
+    return agreed, [c.kind.value for c in report.contradictions if {c.a, c.b} == {a, b}]
+
+
+_HOT_FILLER = [
+    Claim(f"art{k}", f"c{k}", ("Russia",), f"{verb} the mayor of Town{n}", LOC)
+    for k, (verb, n) in enumerate(
+        itertools.product(["visited", "criticised", "blamed", "praised", "thanked"], range(40))
+    )
+]
+
+
+@pytest.mark.parametrize(
+    ("x", "y", "expected"),
+    [
+        # Another word first: the heads differ, the words are the same.
+        ("troops were deployed to Riga", "deployed troops to Riga", (True, [])),
+        # One action's words all in the other's ("key allies" / "allies").
+        ("are key allies of Armenia", "are allies of Armenia", (True, [])),
+        ("deployed troops to Riga", "never deployed troops to Riga", (False, ["negation"])),
+    ],
+)
+def test_a_hot_actor_does_not_change_a_verdict(
+    x: str, y: str, expected: tuple[bool, list[str]]
+) -> None:
+    """Two claims get the same verdict whether their actor has two claims or two
+    hundred (a block over ``max_block`` is split): splitting only skips pairs that
+    can never be the same statement or a contradiction."""
+    corpus = _corpus_of(
+        Claim("x", "c1", ("Russia",), x, LOC), Claim("y", "c1", ("Russia",), y, LOC), *_HOT_FILLER
+    )
+    unsplit = _verdicts(corpus, "x#c1", "y#c1", max_block=10**6)
+    assert unsplit == expected
+    assert _verdicts(corpus, "x#c1", "y#c1", max_block=20) == unsplit
+
+
+def test_hot_actor_split_by_target_keeps_overlapping_targets() -> None:
+    """Targets [Armenia, Georgia] and [Georgia] do not conflict, though their first
+    targets differ: a target split must still pair them."""
+    filler = [
+        Claim(f"art{k}", "c1", ("Russia",), "sanctioned", LOC, whom=(f"Org{k}",)) for k in range(40)
+    ]
+    corpus = _corpus_of(
+        Claim("x", "c1", ("Russia",), "sanctioned", LOC, whom=("Armenia", "Georgia")),
+        Claim("y", "c1", ("Russia",), "sanctioned", LOC, whom=("Georgia",)),
+        *filler,
+    )
+    unsplit = _verdicts(corpus, "x#c1", "y#c1", max_block=10**6)
+    assert unsplit == (True, [])
+    assert _verdicts(corpus, "x#c1", "y#c1", max_block=20) == unsplit
+
+
+def test_hot_event_block_keeps_actor_contradictions_across_targets() -> None:
+    """Two actors credited with the same action in the same event contradict each
+    other whatever their targets, so a big event block is never split by target."""
+    filler = [
+        Claim(f"art{k}", "c1", ("Russia",), "sanctioned", LOC, whom=(f"Org{k}",), event="E")
+        for k in range(40)
+    ]
+    corpus = _corpus_of(
+        Claim("x", "c1", ("Armenia",), "sanctioned", LOC, whom=("Georgia",), event="E"),
+        Claim("y", "c1", ("Azerbaijan",), "sanctioned", LOC, whom=("Turkey",), event="E"),
+        *filler,
+    )
+    unsplit = _verdicts(corpus, "x#c1", "y#c1", max_block=10**6)
+    assert unsplit == (False, ["actor"])
+    assert _verdicts(corpus, "x#c1", "y#c1", max_block=20) == unsplit
 
 
 def test_group_complete_linkage() -> None:

@@ -3,13 +3,18 @@
 Comparing every claim with every other claim is quadratic and would not survive a
 real corpus, so pairs are only scored inside *blocks* of claims that share a cheap
 key: a canonical actor, or an event label. A block bigger than
-``CompareOptions.max_block`` is split by the *family* of the action's head verb
-(its synonym class joined with its lexicon opposites, so "supported" and
-"remained neutral" stay together), and a sub-block still too big is split by the
-first target (``whom``; claims without a target are compared with every target
-group). Inside a block, one ``rapidfuzz.process.cdist`` call computes the action
-similarity of all pairs in C; only pairs above ``action_threshold`` (plus pairs
-whose heads are lexicon opposites) reach the Python-level scoring.
+``CompareOptions.max_block`` is split by the *families* of the action's words
+(a word's synonym class joined with its lexicon opposites, so "supported" and
+"remained neutral" stay together), a sub-block still too big by the names inside
+the action, then — actor blocks only — by target (``whom``). A claim goes into
+the group of each of its keys, and claims without a key are compared with every
+group, so a split only skips pairs that can never be the same statement or a
+contradiction (the same or opposite action needs a shared word family; named
+objects must overlap; an actor's targets must overlap): a verdict never depends
+on how many other claims share the block. Inside a block, one
+``rapidfuzz.process.cdist`` call computes the action similarity of all pairs in
+C; only pairs above ``action_threshold`` (plus pairs whose words are lexicon
+opposites) reach the Python-level scoring.
 
 Grouping into statements is complete linkage: a claim joins a group only if it
 states the same thing as *every* member, so a chain of weak links can never glue
@@ -392,36 +397,97 @@ class _Collector:
 
     def _split_keys(self, f: ClaimForm, level: int) -> tuple[str, ...]:
         if level == 0:
-            return (f.family,)
+            return f.families
         if level == 1:
             return f.names
-        return f.whom[:1]
+        return f.whom
 
-    def block(self, members: Sequence[int], level: int = 0) -> None:
+    def block(self, members: Sequence[int], level: int = 0, *, by_target: bool = True) -> None:
         """Score a block, splitting it first while it is bigger than ``max_block``.
 
-        Split keys, in order: the action head's family; each name inside the
-        action; the first target. Claims without the key are compared with
-        every group of the split (they might belong with any of them).
+        Split keys, in order: the action's families; the names inside the
+        action; (``by_target``) the targets. A claim joins the group of each of
+        its keys; claims without one are compared with every group (they might
+        belong with any of them). Why each split loses nothing:
+
+        - families: the same action (:func:`~claimdiff.compare._same_verb`) has
+          the same head, or one action's words all in the other's — so one head
+          is a word of the other: a group's members (its family is their head's
+          or that of a word with an opposite) are also compared with its guests
+          (claims with a word of that family elsewhere), though guests are not
+          compared with each other; lexicon opposites are one family, and both
+          claims are members of it;
+        - names: claims naming only different things are never paired (:meth:`add`);
+        - targets: in an actor block, claims whose targets share none are neither
+          the same nor contradictory unless they share an event label — and then
+          they meet in that label's block, which is not split by target (claims
+          of one event contradict each other across targets, e.g. "actor").
         """
         if len(members) < 2:
             return
-        if len(members) <= self.options.max_block or level >= _LEVELS:
+        if len(members) <= self.options.max_block or level >= _levels(by_target):
             self.dense(members)
             return
         groups: dict[str, list[int]] = defaultdict(list)
+        guests: dict[str, list[int]] = defaultdict(list)
         keyless: list[int] = []
         for i in members:
-            keys = self._split_keys(self.forms[i], level)
+            f = self.forms[i]
+            keys = self._split_keys(f, level)
             if not keys:
                 keyless.append(i)
             for key in keys:
                 groups[key].append(i)
-        self.block(keyless, level + 1)
+            if level == 0:
+                for key in f.word_families:
+                    guests[key].append(i)
+        self.block(keyless, level + 1, by_target=by_target)
         for key in sorted(groups):
             if keyless:
                 self.dense(keyless, groups[key])
-            self.block(groups[key], level + 1)
+            self.block(groups[key], level + 1, by_target=by_target)
+            if key in guests:
+                self.cross(groups[key], guests[key], level + 1, by_target=by_target)
+
+    def cross(
+        self, rows: Sequence[int], cols: Sequence[int], level: int, *, by_target: bool
+    ) -> None:
+        """Score ``rows`` × ``cols``, split like :meth:`block` (from ``level`` on)
+        while there are more than ``max_block``² pairs."""
+        if not rows or not cols:
+            return
+        limit = self.options.max_block
+        if len(rows) * len(cols) <= limit * limit or level >= _levels(by_target):
+            self.dense(rows, cols)
+            return
+        row_groups: dict[str, list[int]] = defaultdict(list)
+        col_groups: dict[str, list[int]] = defaultdict(list)
+        keyless_rows: list[int] = []
+        keyless_cols: list[int] = []
+        for side, groups, keyless in (
+            (rows, row_groups, keyless_rows),
+            (cols, col_groups, keyless_cols),
+        ):
+            for i in side:
+                keys = self._split_keys(self.forms[i], level)
+                if not keys:
+                    keyless.append(i)
+                for key in keys:
+                    groups[key].append(i)
+        if keyless_rows:
+            self.dense(keyless_rows, cols)
+        if keyless_cols:
+            unkeyed = set(keyless_rows)
+            keyed_rows = [i for i in rows if i not in unkeyed]
+            if keyed_rows:
+                self.dense(keyed_rows, keyless_cols)
+        for key in sorted(row_groups.keys() & col_groups.keys()):
+            self.cross(row_groups[key], col_groups[key], level + 1, by_target=by_target)
+
+
+def _levels(by_target: bool) -> int:
+    """How many split keys a block may use (the target only in actor blocks)."""
+    return _LEVELS if by_target else _LEVELS - 1
 
 
 _SMALL_BLOCK = 64
@@ -429,7 +495,7 @@ _SMALL_BLOCK = 64
 _PARALLEL_BLOCK = 20_000
 """Blocks with at least this many cells use every core (``workers=-1``)."""
 _LEVELS = 3
-"""Number of split keys (family, names, target); deeper blocks are scored whole."""
+"""Number of split keys (families, names, targets); deeper blocks are scored whole."""
 
 
 def candidate_pairs(
@@ -459,7 +525,7 @@ def candidate_pairs(
     collector = _Collector(forms, lex, options, include_self)
     in_block: set[int] = set()
     for key in sorted(blocks):
-        collector.block(blocks[key])
+        collector.block(blocks[key], by_target=key[0] != "event")
         if include_self:
             in_block.update(blocks[key])
     for pos in sorted(in_block):

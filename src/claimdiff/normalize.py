@@ -591,7 +591,7 @@ class LexiconIndex:
         self._facts: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[float, ...]]] = {}
 
     def family(self, token: str) -> str:
-        """Blocking key of an action head: its class joined with its opposites."""
+        """Blocking key of an action word: its class joined with its opposites."""
         return self._family.get(token, token)
 
     def are_opposite(self, a: str, b: str) -> bool:
@@ -1014,8 +1014,13 @@ class FormData:
     interval: Interval | None
     names: tuple[str, ...]
     """Entity ids of the capitalised names inside ``did`` (see :func:`proper_names`)."""
-    family: str
-    """Blocking key of the action head (class joined with its opposites)."""
+    families: tuple[str, ...]
+    """Blocking keys of the action (sorted): the family — class joined with its
+    lexicon opposites — of its head and of each word that has an opposite."""
+    word_families: tuple[str, ...]
+    """The families of its other words (sorted): two actions can be the same with
+    different first words ("troops were deployed" / "deployed troops"), but then one
+    action's head is a word of the other."""
 
 
 @dataclass(frozen=True)
@@ -1100,8 +1105,12 @@ class ClaimForm:
         return self.data.names
 
     @property
-    def family(self) -> str:
-        return self.data.family
+    def families(self) -> tuple[str, ...]:
+        return self.data.families
+
+    @property
+    def word_families(self) -> tuple[str, ...]:
+        return self.data.word_families
 
 
 @dataclass(frozen=True)
@@ -1152,7 +1161,8 @@ class _DidParts:
 
     action: Action
     names: tuple[str, ...]
-    family: str
+    families: tuple[str, ...]
+    word_families: tuple[str, ...]
     hedges: tuple[str, ...]
     """Distinct hedges, in order of appearance."""
     past: tuple[str, ...]
@@ -1218,16 +1228,19 @@ class _Parts:
         return got
 
     def did(self, did: str) -> _DidParts:
-        """The pieces of a ``did`` phrase: action, names inside it, family, text facts."""
+        """The pieces of a ``did`` phrase: action, names inside it, families, text facts."""
         got = self._dids.get(did)
         if got is None:
             lex = self.lex
             action = lex.action(did)
             hedges, past, nums = lex.text_facts(did)
+            own = {lex.family(t) for t in (action.content[:1] + tuple(action.opposable))}
+            words = {lex.family(t) for t in action.content} - own
             got = self._dids[did] = _DidParts(
                 action=action,
                 names=tuple(sorted({self.entity_id(n) for n in proper_names(did)})),
-                family=lex.family(action.head),
+                families=tuple(sorted(own)),
+                word_families=tuple(sorted(words)),
                 hedges=tuple(dict.fromkeys(hedges)),
                 past=tuple(dict.fromkeys(past)),
                 quantities=tuple(sorted(set(nums))),
@@ -1270,7 +1283,8 @@ def form_data(
         quantities=nums,
         interval=claim.when.interval if claim.when is not None else None,
         names=d.names,
-        family=d.family,
+        families=d.families,
+        word_families=d.word_families,
     )
 
 
