@@ -70,6 +70,22 @@ def groups(report: Report) -> set[tuple[str, ...]]:
     return {st.claims for st in report.statements if len(st.claims) > 1}
 
 
+@pytest.mark.parametrize(("a", "b"), [("Gori", "Goris"), ("Austria", "Australia")])
+def test_lookalike_places_are_not_one_place(a: str, b: str) -> None:
+    """Two towns (or countries) whose names look alike are different objects: the
+    same actor opening a museum in each, in other years, is no date contradiction,
+    and two countries acting are not one actor."""
+    c = corpus(
+        claim("a#1", "Armenia", f"opened the museum in {a}", when=when("2020-05-01")),
+        claim("b#1", "Armenia", f"opened the museum in {b}", when=when("2021-05-01")),
+        claim("c#1", a, "signed the trade agreement", when=when("2022-01-10")),
+        claim("d#1", b, "signed the trade agreement", when=when("2022-01-10")),
+    )
+    report = compare(c)
+    assert not report.contradictions
+    assert not report.agreements
+
+
 def test_agreement_across_tense_and_alias() -> None:
     c = corpus(
         claim("a#1", "Russia", "blamed Armenia for the collapse of peace talks"),

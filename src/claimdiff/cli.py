@@ -176,7 +176,8 @@ def engine_options(func: F) -> F:
         type=click.FloatRange(0, 100),
         default=defaults.actor_threshold,
         show_default=True,
-        help="Fuzzy score (0-100) above which two actor names are one entity.",
+        help="Fuzzy score (0-100) above which two actor names are one entity (if they "
+        "differ like two spellings of one name, not like two lookalike names).",
     )(func)
     return func
 

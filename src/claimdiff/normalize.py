@@ -31,6 +31,7 @@ from importlib import resources
 import numpy as np
 import yaml
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from claimdiff.model import Article, Claim, CompareOptions, Corpus, Interval, Lexicon
 from claimdiff.text import strip_accents
@@ -777,8 +778,39 @@ _GENERIC_NAME_WORDS = _words(
     "north south east west new united republic kingdom states state union ministry "
     "government army forces force party council court parliament office committee "
     "agency bank city region people navy police service services alliance federation "
-    "organisation organization nations islands island"
+    "organisation organization nations islands island equatorial democratic central "
+    "upper lower greater"
 )
+
+_DIGITS_RE = re.compile(r"\d+")
+
+
+def spelling_variant(a: str, b: str) -> bool:
+    """Whether two actor keys that fuzzy matching paired may be one name spelled
+    two ways ("zelensky" / "zelenskyy", "sergei lavrov" / "sergey lavrov") rather
+    than two names that look alike ("austria" / "australia", "gori" / "goris").
+
+    A fuzzy score measures how much two strings share, not whether they name one
+    thing; a transliteration or typo changes a letter here and there, while a
+    different name differs in its numbers, in a whole word, in a suffix "s", or
+    in more letters than a short word can spare. So: the same numbers; and word by
+    word (when both have as many words) at most one edit per five letters of the
+    shorter word (at least one) and not the other word plus "s".
+    """
+    if _DIGITS_RE.findall(a) != _DIGITS_RE.findall(b):
+        return False
+    wa, wb = a.split(), b.split()
+    if len(wa) != len(wb):
+        return True
+    for x, y in zip(wa, wb, strict=True):
+        if x == y:
+            continue
+        if x + "s" == y or y + "s" == x:
+            return False
+        allowed = max(1, min(len(x), len(y)) // 5)
+        if Levenshtein.distance(x, y, score_cutoff=allowed) > allowed:
+            return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -885,7 +917,8 @@ class EntityTable:
             )
             rows, cols = np.nonzero(np.triu(matrix >= threshold, 1))
             for i, j in zip(rows.tolist(), cols.tolist(), strict=True):
-                union("k:" + block[i], "k:" + block[j])
+                if spelling_variant(block[i], block[j]):
+                    union("k:" + block[i], "k:" + block[j])
 
         by_last: dict[str, list[str]] = defaultdict(list)
         for key in keys:
@@ -900,7 +933,10 @@ class EntityTable:
                 continue
             lasts = last_blocks.get(key[:1], [])
             candidates = [
-                k for last in lasts if fuzz.ratio(key, last) >= threshold for k in by_last[last]
+                k
+                for last in lasts
+                if fuzz.ratio(key, last) >= threshold and spelling_variant(key, last)
+                for k in by_last[last]
             ]
             roots = {find("k:" + k) for k in candidates}
             if len(roots) == 1:
