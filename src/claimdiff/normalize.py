@@ -794,7 +794,7 @@ def spelling_variant(a: str, b: str) -> bool:
     thing; a transliteration or typo changes a letter here and there, while a
     different name differs in its numbers, in a whole word, in a suffix "s", or
     in more letters than a short word can spare. So: the same numbers; and word by
-    word (when both have as many words) at most one edit per five letters of the
+    word (when both have as many words) at most one edit per four letters of the
     shorter word (at least one) and not the other word plus "s".
     """
     if _DIGITS_RE.findall(a) != _DIGITS_RE.findall(b):
@@ -807,7 +807,7 @@ def spelling_variant(a: str, b: str) -> bool:
             continue
         if x + "s" == y or y + "s" == x:
             return False
-        allowed = max(1, min(len(x), len(y)) // 5)
+        allowed = max(1, min(len(x), len(y)) // 4)
         if Levenshtein.distance(x, y, score_cutoff=allowed) > allowed:
             return False
     return True
