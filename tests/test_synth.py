@@ -29,7 +29,9 @@ def fold(text: str) -> str:
 
 
 ALIAS_INDEX = {
-    fold(form): canonical for canonical, aliases in synth.ACTORS for form in (canonical, *aliases)
+    fold(form): canonical
+    for canonical, aliases in synth.ACTORS
+    for form in (canonical, *aliases, *synth.SPELLINGS.get(canonical, ()))
 }
 
 
@@ -280,11 +282,24 @@ def test_claims_of_one_actor_and_family_name_each_place_with_one_noun(
 
 
 @pytest.mark.parametrize("words", [synth.PLACES, synth.NOUNS], ids=["places", "nouns"])
-def test_no_two_places_or_nouns_look_alike(words: tuple[str, ...]) -> None:
-    folded = [w.casefold() for w in words]
-    for i, a in enumerate(folded):
-        for b in folded[i + 1 :]:
-            assert fuzz.ratio(a, b) < 75, (a, b)
+def test_no_two_places_or_nouns_look_alike_but_the_declared_pairs(words: tuple[str, ...]) -> None:
+    declared = {frozenset(p) for p in synth.LOOKALIKE_PLACES} if words is synth.PLACES else set()
+    alike = {
+        frozenset((a, b))
+        for i, a in enumerate(words)
+        for b in words[i + 1 :]
+        if fuzz.ratio(a.casefold(), b.casefold()) >= 75
+    }
+    assert alike == declared
+
+
+def test_spellings_are_not_listed_anywhere() -> None:
+    """A spelling variant reaches its actor only by fuzzy matching."""
+    listed = {fold(f) for c, aliases in synth.ACTORS for f in (c, *aliases)}
+    canonicals = {c for c, _ in synth.ACTORS}
+    for canonical, spellings in synth.SPELLINGS.items():
+        assert canonical in canonicals
+        assert not {fold(s) for s in spellings} & listed, canonical
 
 
 def test_related_verbs_share_a_family() -> None:
@@ -322,7 +337,11 @@ def test_spelling_variants_stay_closest_to_their_own_actor(
     variants = sorted(written - listed)
     assert any(v.isupper() for v in variants)
     assert any(v.islower() for v in variants)
-    accent_stripped = [v for v in variants if not v.isupper() and not v.islower()]
+    spelled = {s for spellings in synth.SPELLINGS.values() for s in spellings}
+    assert set(variants) & spelled
+    accent_stripped = [
+        v for v in variants if not v.isupper() and not v.islower() and v not in spelled
+    ]
     assert accent_stripped and all(v.isascii() for v in accent_stripped)
     for variant in variants:
         best = max(listed, key=lambda form: fuzz.ratio(variant.casefold(), form.casefold()))
@@ -335,6 +354,7 @@ def test_wording_varies(corpus: synth.SynthCorpus) -> None:
         "who:alias",
         "who:case",
         "who:accent-stripped",
+        "who:spelling",
         "did:synonym",
         "did:word-order",
         "did:negation-cue",

@@ -21,9 +21,10 @@ quantity?, event label)``:
   (mediated/brokered) or a verb with its lexicon opposite (imposed/lifted);
 - the object is "the PLACE NOUN". Two facts of the same actor and verb
   *family* (classes an English lexicon may relate: praised/criticized,
-  ratified/approved; see :data:`RELATED`) never share the place nor the noun,
-  and no two places or nouns look alike (Gori/Goris), so different facts differ
-  in content words, not in one letter, and the key can be trusted;
+  ratified/approved; see :data:`RELATED`) never share the place nor the noun;
+  no two nouns look alike, and no two places except the pairs in
+  :data:`LOOKALIKE_PLACES` (Gori/Goris, Linz/Lienz: different towns, one letter
+  apart — real corpora have them, and a matcher must not take them for one);
 - dates are uniform days over 2019-2023; the event label is unique per fact.
 
 *Articles.* Facts are sorted by date; each article takes a window of nearby
@@ -32,8 +33,9 @@ facts and reports ``K`` of them, chosen by a heavy-tailed importance weight
 a fact at most once. ``published`` is a few days after its latest fact.
 
 *Wording of a correct report.* The actor as canonical name, alias (from
-``aliases.yaml``), lower/upper case variant or accent-stripped variant
-(Erdoğan → Erdogan); the verb in past, present, progressive or perfect form
+``aliases.yaml``), lower/upper case variant, accent-stripped variant
+(Erdoğan → Erdogan) or a spelling that no file lists (:data:`SPELLINGS`:
+"Nikol Pashinian", "Olaf Scholtz"); the verb in past, present, progressive or perfect form
 ("blamed", "blames", "is blaming", "has blamed") or its lexicon synonym; the
 object as "the Riga refinery" or "the refinery in Riga"; ``when`` at day, month
 or year granularity (ISO, unquoted ISO dates, "March 2021", "14 March 2021",
@@ -130,6 +132,23 @@ ACTORS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 """Canonical name → aliases, most frequent first (Zipf rank is the position)."""
 
+SPELLINGS: dict[str, tuple[str, ...]] = {
+    "Volodymyr Zelenskyy": ("Volodymyr Zelensky", "Volodymyr Zelenskiy"),
+    "Recep Tayyip Erdoğan": ("Recep Tayip Erdoğan",),
+    "Emmanuel Macron": ("Emanuel Macron",),
+    "Nikol Pashinyan": ("Nikol Pashinian",),
+    "Ilham Aliyev": ("Ilham Aliev",),
+    "António Guterres": ("António Gutteres",),
+    "Olaf Scholz": ("Olaf Scholtz",),
+    "Xi Jinping": ("Xi Jingping",),
+    "Viktor Orbán": ("Victor Orbán",),
+    "Ursula von der Leyen": ("Ursula von der Layen",),
+    "Kassym-Jomart Tokayev": ("Kassym-Jomart Tokaev",),
+}
+"""Spellings of an actor's name that ``aliases.yaml`` does not list —
+transliterations and common misspellings — so that only fuzzy matching joins
+them to their actor."""
+
 SPOKESPEOPLE: tuple[str, ...] = (
     "Dmitry Peskov",
     "Maria Zakharova",
@@ -193,10 +212,15 @@ PLACES: tuple[str, ...] = _words(
     Kazan Samara Omsk Perm Tver Kursk Belgorod Bryansk Voronezh Krasnodar Murmansk Sumy Poltava
     Chernihiv Vinnytsia Rivne Lutsk Uzhhorod Kramatorsk Zaporizhzhia Mariupol Torun Olomouc
     Kotor Sopot Hvar Bled Ptuj Tulcea Galati Brasov Sintra Evora Ronda Cuenca Soria Ourense
-    Bergamo Lucerne Ostrava
+    Bergamo Lucerne Ostrava Goris Lienz
     """
 )
-"""Single-word place names; none is an actor or an alias, no two look alike."""
+"""Single-word place names; none is an actor or an alias; no two look alike except
+the pairs of :data:`LOOKALIKE_PLACES`."""
+
+LOOKALIKE_PLACES: tuple[tuple[str, str], ...] = (("Gori", "Goris"), ("Linz", "Lienz"))
+"""Different towns whose names are one letter apart (Gori in Georgia, Goris in
+Armenia; Linz and Lienz in Austria)."""
 
 NOUNS: tuple[str, ...] = _words(
     """
@@ -704,6 +728,10 @@ class _Generator:
         canonical, aliases = ACTORS[actor]
         forms = (canonical, *aliases)
         r = rng.random()
+        spellings = SPELLINGS.get(canonical, ())
+        if spellings and r < 0.06:
+            self.count("who:spelling")
+            return rng.choice(spellings)
         if r < 0.5 or not aliases:
             name = canonical
             self.count("who:canonical")
