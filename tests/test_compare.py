@@ -290,6 +290,21 @@ def test_independent_sources_said_by_and_near_copies() -> None:
     assert report.source_groups == (("c", "d"),)
 
 
+def test_a_wire_story_in_hundreds_of_outlets_is_one_independent_source() -> None:
+    """250 outlets carrying one wire story, each with its own last line: one source."""
+    wire = " ".join(f"w{i}" for i in range(400))
+    outlets = [f"o{n:03d}" for n in range(250)]
+    report = compare(
+        corpus(
+            *(claim(f"{o}#1", "Russia", "blamed Armenia") for o in outlets),
+            texts={o: f"{wire} printed by outlet {o}" for o in outlets},
+        )
+    )
+    (st,) = report.statements
+    assert len(st.articles) == 250
+    assert st.independent_sources == 1
+
+
 def test_hedged_members_listed() -> None:
     report = compare(
         corpus(

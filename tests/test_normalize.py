@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -270,6 +272,38 @@ def test_near_copy_groups() -> None:
     ]
     assert near_copy_groups(arts, 0.9) == (("a", "b"),)
     assert near_copy_groups(arts, 1.0) == ()
+
+
+def _random_text(rng: random.Random, words: int) -> str:
+    return " ".join(f"w{rng.randrange(5000)}" for _ in range(words))
+
+
+@pytest.mark.parametrize("copies", [3, 199, 201, 450])
+def test_a_story_syndicated_by_hundreds_of_outlets_is_one_source(copies: int) -> None:
+    """A wire story carried by more outlets than a sketch bucket holds used to
+    count as that many independent sources (250 copies: no group at all)."""
+    rng = random.Random(copies)
+    wire = _random_text(rng, 400)
+    arts = [
+        Article(f"copy{n:03d}", "T", "x.yaml", LOC, text=f"{wire} {_random_text(rng, 10)}")
+        for n in range(copies)
+    ]
+    others = [
+        Article(f"other{n:03d}", "T", "x.yaml", LOC, text=_random_text(rng, 400))
+        for n in range(300)
+    ]
+    assert near_copy_groups(arts + others, 0.9) == (tuple(a.id for a in arts),)
+
+
+def test_a_shared_boilerplate_does_not_make_copies() -> None:
+    """Texts that share only a footer (in every sketch bucket of its own) stay apart."""
+    rng = random.Random(7)
+    footer = "subscribe to our newsletter for the latest news from the region"
+    arts = [
+        Article(f"a{n:03d}", "T", "x.yaml", LOC, text=f"{_random_text(rng, 40)} {footer}")
+        for n in range(400)
+    ]
+    assert near_copy_groups(arts, 0.9) == ()
 
 
 def test_builtin_lexicon_loads() -> None:

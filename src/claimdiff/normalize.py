@@ -23,7 +23,7 @@ import itertools
 import re
 import zlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -1430,18 +1430,54 @@ def _sharing_two(buckets: Iterable[list[int]], n: int) -> list[tuple[int, int]]:
     return [divmod(key, n) for key in keys[totals >= 2].tolist()]
 
 
+_MAX_CENTRES = 32
+_STAR_SHARED = _SKETCH // 4
+
+
+def _star_unions(
+    members: Sequence[int],
+    sketches: Sequence[frozenset[int]],
+    confirm: Callable[[int, int], bool],
+) -> list[tuple[int, int]]:
+    """Copies among the ``members`` of one over-full sketch bucket, without pairing them all.
+
+    Members are taken in order; each is tried against the bucket's *centres* —
+    members that matched no earlier centre — and joins the first it shares a
+    quarter of its sketch with (:data:`_STAR_SHARED` hashes; copies share most,
+    texts with a common footer one or two) and is confirmed a copy of; otherwise
+    it becomes a centre (at most :data:`_MAX_CENTRES`; later strays are left
+    alone). Copies of one story then cost one comparison each, and a footer shared
+    by thousands of different texts a set intersection per member and centre.
+    """
+    centres: list[int] = []
+    joined: list[tuple[int, int]] = []
+    for i in members:
+        for c in centres:
+            if len(sketches[i] & sketches[c]) >= _STAR_SHARED and confirm(c, i):
+                joined.append((c, i))
+                break
+        else:
+            if len(centres) < _MAX_CENTRES:
+                centres.append(i)
+    return joined
+
+
 def near_copy_groups(articles: Sequence[Article], threshold: float) -> tuple[tuple[str, ...], ...]:
     """Groups (≥ 2) of article ids whose texts are near-copies (syndicated wire copy).
 
-    Candidates come from a bottom-k sketch of word 5-gram hashes (articles sharing
-    at least two of their 16 smallest hashes; a hash shared by more than 200
-    articles is boilerplate and ignored), so the cost stays near-linear; each
+    Candidates come from a bottom-k sketch of word 5-gram hashes: articles sharing
+    at least two of their 16 smallest hashes, so the cost stays near-linear; each
     candidate pair is then confirmed with ``rapidfuzz.fuzz.ratio`` on the folded
-    texts ≥ ``threshold`` (0..1).
+    texts ≥ ``threshold`` (0..1). A hash shared by more than 200 articles is too
+    common to pair its articles two by two: it is either boilerplate (a footer)
+    or one story carried by hundreds of outlets — the case independent-source
+    counting exists for — so such a bucket is clustered around a few of its
+    members instead (:func:`_star_unions`).
     """
     texts: dict[str, str] = {}
     buckets: dict[int, list[int]] = defaultdict(list)
     ids: list[str] = []
+    sketches: list[frozenset[int]] = []
     for art in sorted(articles, key=lambda art: art.id):
         if art.text is None or not art.text.strip():
             continue
@@ -1449,6 +1485,7 @@ def near_copy_groups(articles: Sequence[Article], threshold: float) -> tuple[tup
         for h in sketch:
             buckets[h].append(len(ids))
         ids.append(art.id)
+        sketches.append(frozenset(sketch))
     parent = {aid: aid for aid in ids}
 
     def find(x: str) -> str:
@@ -1457,16 +1494,24 @@ def near_copy_groups(articles: Sequence[Article], threshold: float) -> tuple[tup
             x = parent[x]
         return x
 
+    # The cutoff lets rapidfuzz stop early on a clear miss (a miss scores 0); it
+    # sits a hair below the threshold so that the test itself stays as written.
+    cutoff = max(0.0, threshold * 100.0 - 1e-6)
+
+    def copies(a: str, b: str) -> bool:
+        return fuzz.ratio(texts[a], texts[b], score_cutoff=cutoff) / 100.0 >= threshold
+
+    def union(a: str, b: str) -> None:
+        ra, rb = find(a), find(b)
+        parent[max(ra, rb)] = min(ra, rb)
+
     for i, j in _sharing_two(buckets.values(), len(ids)):
         a, b = ids[i], ids[j]
-        if find(a) == find(b):
-            continue
-        # The cutoff lets rapidfuzz stop early on a clear miss (a miss scores 0); it
-        # sits a hair below the threshold so that the test itself stays as written.
-        cutoff = max(0.0, threshold * 100.0 - 1e-6)
-        if fuzz.ratio(texts[a], texts[b], score_cutoff=cutoff) / 100.0 >= threshold:
-            ra, rb = find(a), find(b)
-            parent[max(ra, rb)] = min(ra, rb)
+        if find(a) != find(b) and copies(a, b):
+            union(a, b)
+    for h in sorted(h for h, members in buckets.items() if len(members) > _MAX_BUCKET):
+        for i, j in _star_unions(buckets[h], sketches, lambda i, j: copies(ids[i], ids[j])):
+            union(ids[i], ids[j])
     groups: dict[str, list[str]] = defaultdict(list)
     for aid in ids:
         groups[find(aid)].append(aid)
