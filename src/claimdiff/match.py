@@ -23,6 +23,8 @@ two different statements together.
 
 from __future__ import annotations
 
+import calendar
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -113,10 +115,32 @@ def action_similarity(a: Action, b: Action) -> float:
     return float(fuzz.token_set_ratio(a.string, b.string)) / 100.0
 
 
+def _dates_named(label: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The numbers and the month names in an event label."""
+    words = _LABEL_WORD_RE.findall(label.casefold())
+    return (
+        frozenset(w for w in words if w.isdigit()),
+        frozenset(w for w in words if w in _MONTH_NAMES),
+    )
+
+
 def event_similarity(a: str, b: str) -> float:
+    """How alike two event labels are (token-set ratio, 0..1), except that labels
+    stating other numbers or other months name other events (0): a recurring
+    action is labelled per occurrence ("Kharkiv shelling, 1 March 2022" / "…, 5
+    March 2022"), and those labels share every other word. A label that only adds
+    numbers or months to the other ("2020 Nagorno-Karabakh war", "…, 1 March
+    2022" / "…, 1 March") is still the same event."""
     if a == b:
         return 1.0
+    for x, y in zip(_dates_named(a), _dates_named(b), strict=True):
+        if not (x <= y or y <= x):
+            return 0.0
     return float(fuzz.token_set_ratio(a, b)) / 100.0
+
+
+_LABEL_WORD_RE = re.compile(r"[^\W\d_]+|\d+")
+_MONTH_NAMES = frozenset(name.casefold() for name in calendar.month_name if name)
 
 
 def are_opposite(a: Action, b: Action, lex: LexiconIndex) -> tuple[str, str] | None:
