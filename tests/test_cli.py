@@ -270,6 +270,30 @@ def test_contradictions_table_shows_quotes(runner: CliRunner, mini: Path) -> Non
     assert "opposite" in result.output
 
 
+def test_lookalike_names_kept_apart_by_aliases_yaml(runner: CliRunner, tmp_path: Path) -> None:
+    """What explain advises for two towns read as one name works: listing both as
+    canonical names in aliases.yaml removes the contradiction that reading made."""
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    for aid, town, day in (("a", "Linz", "2019-04-14"), ("b", "Lienz", "2020-11-13")):
+        (corpus / f"{aid}.yaml").write_text(
+            f"article: {{id: {aid}, title: T}}\nclaims:\n"
+            f"  - {{id: c1, who: Russia, did: delivered grain to the summit in {town}, "
+            f"when: {day}}}\n"
+        )
+    found = json.loads(run(runner, "contradictions", corpus, "--format", "json").stdout)
+    assert [c["kind"] for c in found["contradictions"]] == ["date"]
+    advice = run(runner, "explain", "a#c1", "b#c1", "--corpus", corpus).stdout
+    assert "read as one name" in advice and "aliases.yaml" in advice
+    (corpus / "aliases.yaml").write_text("Linz: []\nLienz: []\n")
+    assert (
+        json.loads(run(runner, "contradictions", corpus, "--format", "json").stdout)[
+            "contradictions"
+        ]
+        == []
+    )
+
+
 def test_explain(runner: CliRunner, mini: Path) -> None:
     result = run(runner, "explain", "alpha#support", "beta#neutral", "--corpus", mini)
     assert result.exit_code == 0

@@ -197,6 +197,18 @@ def test_reserved_names_only_at_the_root(tmp_path: Path) -> None:
     assert [a.alias for a in result.corpus.aliases] == ["Moscow"]
 
 
+def test_a_canonical_name_without_aliases_is_kept() -> None:
+    """`Linz: []` says Linz is an entity of its own (so that a lookalike name such
+    as Lienz is never read as its spelling); it used to leave no trace."""
+    aliases, problems = parse_aliases("aliases.yaml", b"Linz: []\nLienz: []\nRussia: [Moscow]\n")
+    assert problems == ()
+    assert [(a.canonical, a.alias, a.loc.line, a.loc.col) for a in aliases] == [
+        ("Linz", "Linz", 1, 1),
+        ("Lienz", "Lienz", 2, 1),
+        ("Russia", "Moscow", 3, 10),
+    ]
+
+
 def test_empty_reserved_files_are_fine() -> None:
     assert parse_aliases("aliases.yaml", b"# none yet\n") == ((), ())
     lexicon, problems = parse_lexicon("lexicon.yaml", b"")

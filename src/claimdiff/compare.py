@@ -56,9 +56,13 @@ from claimdiff.model import (
 from claimdiff.normalize import (
     Action,
     ClaimForm,
+    EntityTable,
     LexiconIndex,
+    actor_key,
+    fold,
     near_copy_groups,
     normalize_corpus,
+    proper_names,
 )
 
 KIND_ORDER: tuple[ContradictionKind, ...] = (
@@ -344,6 +348,7 @@ class _Analysis:
     decisions: Mapping[tuple[int, int], Decision]
     report: Report
     stats: MatchStats
+    entities: EntityTable
 
 
 def _decision_pairs(
@@ -743,7 +748,9 @@ def _analyse_all(corpus: Corpus, options: CompareOptions) -> _Analysis:
         options=options,
         source_groups=copies,
     )
-    return _Analysis(forms, lex, cf.form_of, outcome.keys(), decisions, report, stats)
+    return _Analysis(
+        forms, lex, cf.form_of, outcome.keys(), decisions, report, stats, norm.entities
+    )
 
 
 def _rounded(sims: Iterable[tuple[str, float]]) -> tuple[tuple[str, float], ...]:
@@ -869,6 +876,8 @@ class FormView:
     event: str | None
     interval: Interval | None
     when_text: str | None
+    names: tuple[str, ...] = ()
+    """The named things inside the action, as the entities they were read as."""
 
 
 @dataclass(frozen=True)
@@ -919,6 +928,7 @@ class Explanation:
                 "event": v.event,
                 "when": v.when_text,
                 "interval": v.interval.iso() if v.interval else None,
+                "names": list(v.names),
             }
 
         return {
@@ -941,7 +951,7 @@ class Explanation:
         }
 
 
-def _view(f: ClaimForm) -> FormView:
+def _view(f: ClaimForm, entities: EntityTable) -> FormView:
     return FormView(
         ref=f.ref,
         actors=f.who_names,
@@ -956,6 +966,7 @@ def _view(f: ClaimForm) -> FormView:
         event=f.claim.event,
         interval=f.interval,
         when_text=f.claim.when.text if f.claim.when else None,
+        names=tuple(sorted({entities.resolve(n).name for n in proper_names(f.claim.did)})),
     )
 
 
@@ -998,11 +1009,16 @@ def explain(
     if not blocked and relation is not Relation.UNRELATED:
         rule += "; the blocking step never paired them (no common actor, event or action key)"
         relation = Relation.UNRELATED
+    merged = (
+        _read_as_one(fa, fb, an.entities, corpus, an.lexicon)
+        if relation in (Relation.SAME, Relation.CONTRADICTION)
+        else []
+    )
     return Explanation(
         a=fa.claim,
         b=fb.claim,
-        form_a=_view(fa),
-        form_b=_view(fb),
+        form_a=_view(fa, an.entities),
+        form_b=_view(fb, an.entities),
         similarities=_rounded(ps.similarities),
         weights=WEIGHTS,
         score=ps.score,
@@ -1016,8 +1032,44 @@ def explain(
         statement_a=sa,
         statement_b=sb,
         blocked=blocked,
-        changes=_changes(fa, fb, ps, verdict, relation, options),
+        changes=(*merged, *_changes(fa, fb, ps, verdict, relation, options)),
     )
+
+
+def _read_as_one(
+    fa: ClaimForm, fb: ClaimForm, entities: EntityTable, corpus: Corpus, lex: LexiconIndex
+) -> list[str]:
+    """Spellings of the two claims that claimdiff read as one name on its own (not
+    through ``aliases.yaml``): lookalike names of different things ("Linz" /
+    "Lienz") read like one name spelled two ways, and the verdict rests on it."""
+    declared: dict[str, str] = {}
+    for alias in corpus.aliases:
+        declared.setdefault(fold(alias.canonical), alias.canonical)
+        declared.setdefault(fold(alias.alias), alias.canonical)
+
+    def written(f: ClaimForm) -> list[str]:
+        c = f.claim
+        return [*c.who, *c.whom, *c.said_by, *([c.where] if c.where else []), *proper_names(c.did)]
+
+    out: list[str] = []
+    seen: set[tuple[str, str]] = set()
+    for x in written(fa):
+        for y in written(fb):
+            fx, fy = fold(x), fold(y)
+            if fx == fy or (fx, fy) in seen:
+                continue
+            seen.add((fx, fy))
+            if entities.resolve(x).id != entities.resolve(y).id:
+                continue
+            if fx in declared and declared[fx] == declared.get(fy):
+                continue
+            if actor_key(x, lex.role_phrases)[0] == actor_key(y, lex.role_phrases)[0]:
+                continue  # one name with a role or article ("President Putin" / "Putin")
+            out.append(
+                f"{x!r} and {y!r} were read as one name (claimdiff matched their spellings): "
+                "if they name different things, list both as canonical names in aliases.yaml"
+            )
+    return out
 
 
 def _changes(

@@ -788,7 +788,11 @@ def _reserved_root(path: str, data: bytes) -> tuple[_Builder, MappingNode | None
 
 
 def parse_aliases(path: str, data: bytes) -> tuple[tuple[Alias, ...], tuple[Problem, ...]]:
-    """``aliases.yaml``: canonical name → alias or list of aliases."""
+    """``aliases.yaml``: canonical name → alias or list of aliases.
+
+    A canonical name with no aliases (``Linz: []``) comes back as its own alias,
+    so that it still names an entity.
+    """
     aliases: list[Alias] = []
     try:
         b, root = _reserved_root(path, data)
@@ -814,6 +818,10 @@ def parse_aliases(path: str, data: bytes) -> tuple[tuple[Alias, ...], tuple[Prob
                 items = value.value if isinstance(value, SequenceNode) else [value]
                 for name, item in zip(names, items, strict=False):
                     aliases.append(Alias(canonical, name, b.loc(item)))
+                if not names:
+                    # "Linz: []": an entity of its own, which fuzzy matching never
+                    # joins to another canonical name (a lookalike such as Lienz).
+                    aliases.append(Alias(canonical, canonical, b.loc(key)))
         problems = [*b.problems, *validate.check_aliases(aliases)]
     except _Failed as failed:
         problems = [failed.problem]

@@ -479,6 +479,7 @@ def render_explanation(ex: Explanation) -> RenderableType:
         ("actors", _t(", ".join(fa.actors)), _t(", ".join(fb.actors))),
         ("targets", _t(", ".join(fa.targets)), _t(", ".join(fb.targets))),
         ("action", _t(" ".join(fa.action)), _t(" ".join(fb.action))),
+        ("names", _t(", ".join(fa.names)), _t(", ".join(fb.names))),
         ("polarity", _t(fa.polarity), _t(fb.polarity)),
         ("negation", _t(", ".join(fa.negation_cues)), _t(", ".join(fb.negation_cues))),
         ("hedges", _t(", ".join(fa.hedges)), _t(", ".join(fb.hedges))),
