@@ -264,6 +264,37 @@ def test_event_label_with_a_date_added_is_the_same_event(ea: str, eb: str) -> No
     assert kinds(report) == {("a#1", "b#1"): ContradictionKind.NEGATION}
 
 
+@pytest.mark.parametrize("same_day", [True, False])
+def test_the_actor_named_in_its_own_action_is_not_what_it_is_about(same_day: bool) -> None:
+    """ "said Russia will not recognise the vote in Crimea" / "… in Kherson", both
+    by Russia: the named things differ (Crimea, Kherson); Russia, named in both,
+    is the actor, not what the action is about."""
+    c = corpus(
+        claim(
+            "a#1",
+            "Russia",
+            "said Russia will not recognise the vote in Crimea",
+            when=when("2022-03-01"),
+        ),
+        claim(
+            "b#1",
+            "Russia",
+            "said Russia will not recognise the vote in Kherson",
+            when=when("2022-03-01" if same_day else "2023-03-01"),
+        ),
+        claim(
+            "c#1",
+            "Kremlin",
+            "said Moscow will not recognise the vote in Crimea",
+            when=when("2022-03-01"),
+        ),
+        aliases=(Alias("Russia", "Kremlin", LOC), Alias("Russia", "Moscow", LOC)),
+    )
+    report = compare(c)
+    assert not report.contradictions
+    assert {g.claims for g in report.agreements} == {("a#1", "c#1")}
+
+
 def test_self_contradiction_inside_one_article() -> None:
     report = compare(
         corpus(

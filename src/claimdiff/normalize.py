@@ -1049,7 +1049,8 @@ class FormData:
     quantities: tuple[float, ...]
     interval: Interval | None
     names: tuple[str, ...]
-    """Entity ids of the capitalised names inside ``did`` (see :func:`proper_names`)."""
+    """Entity ids of the capitalised names inside ``did`` (see :func:`proper_names`),
+    except the claim's own actors (``who_wide``)."""
     families: tuple[str, ...]
     """Blocking keys of the action (sorted): the family — class joined with its
     lexicon opposites — of its head and of each word that has an opposite."""
@@ -1292,6 +1293,9 @@ def form_data(
     parts = parts or _Parts(entities, lex)
     d = parts.did(claim.did)
     who, who_names, who_wide = parts.actors(claim.who)
+    # The actor named in its own action ("Russia said Russia will …") is who acts,
+    # not what the action is about.
+    names = tuple(n for n in d.names if n not in who_wide) if who_wide else d.names
     whom, whom_names, whom_facts = parts.targets(claim.whom)
     hedges, past, nums = d.hedges, d.past, d.quantities
     if whom_facts[2]:
@@ -1318,7 +1322,7 @@ def form_data(
         past=past,
         quantities=nums,
         interval=claim.when.interval if claim.when is not None else None,
-        names=d.names,
+        names=names,
         families=d.families,
         word_families=d.word_families,
     )
