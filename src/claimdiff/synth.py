@@ -35,9 +35,12 @@ a fact at most once. ``published`` is a few days after its latest fact.
 *Wording of a correct report.* The actor as canonical name, alias (from
 ``aliases.yaml``), lower/upper case variant, accent-stripped variant
 (Erdoğan → Erdogan) or a spelling that no file lists (:data:`SPELLINGS`:
-"Nikol Pashinian", "Olaf Scholtz"); the verb in past, present, progressive or perfect form
-("blamed", "blames", "is blaming", "has blamed") or its lexicon synonym; the
-object as "the Riga refinery" or "the refinery in Riga"; ``when`` at day, month
+"Nikol Pashinian", "Olaf Scholtz"); the verb in past, present, progressive or
+perfect form ("blamed", "blames", "is blaming", "has blamed") or its lexicon
+synonym, or (8 % of the reports that are not negations, verbs without a target)
+in the passive, object first ("the Riga refinery was inspected", "450 troops were
+deployed to the Riga base"); the object as "the Riga refinery" or "the refinery
+in Riga"; ``when`` at day, month
 or year granularity (ISO, unquoted ISO dates, "March 2021", "14 March 2021",
 "March 14, 2021" — always containing the true date) or omitted; ``event`` and
 ``said_by`` on some claims. Relative time phrases are not generated.
@@ -778,6 +781,12 @@ class _Generator:
             self.count("did:negation-cue")
         else:
             negated = rep.deviant == ContradictionKind.NEGATION.value
+            if not negated and not verb.takes_whom and rng.random() < 0.08:
+                self.count("did:passive")
+                if not complement:
+                    return f"{obj} was {verb.past}", False
+                things, preposition = complement.rsplit(" ", 1)
+                return f"{things} were {verb.past} {preposition} {obj}", False
             form = rng.choices(range(4), weights=(55, 20, 15, 10))[0]
             head = (verb.past, verb.present, f"is {verb.ing}", f"has {verb.past}")[form]
             self.count(f"did:tense{form}")
